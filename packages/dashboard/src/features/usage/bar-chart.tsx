@@ -1,0 +1,94 @@
+import { useEffect, useId, useRef, useState } from "react";
+
+const H = 180;
+const PAD = { top: 12, right: 8, bottom: 24, left: 40 };
+const compact = new Intl.NumberFormat(undefined, { notation: "compact", maximumFractionDigits: 1 });
+
+export interface Bar {
+  /** A UTC day, YYYY-MM-DD. */
+  date: string;
+  value: number;
+}
+
+const dayLabel = (date: string) => new Date(`${date}T00:00:00Z`).toLocaleDateString(undefined, { month: "short", day: "numeric", timeZone: "UTC" });
+
+/** The smallest 1-2-5 step scale above `max`, so the mid gridline is a round number. */
+function niceMax(max: number): number {
+  if (max <= 0) return 2;
+  const magnitude = 10 ** Math.floor(Math.log10(max));
+  const step = [1, 2, 5, 10].map((m) => m * magnitude).find((v) => v >= max) ?? 10 * magnitude;
+  return step % 2 === 0 || step >= 10 ? step : step * 2;
+}
+
+/** Drawn at the element's real pixel width, so labels stay legible from 375 px to desktop. */
+function useWidth<T extends HTMLElement>(fallback: number) {
+  const ref = useRef<T>(null);
+  const [width, setWidth] = useState(fallback);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const observer = new ResizeObserver(([entry]) => entry && setWidth(Math.round(entry.contentRect.width)));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  return [ref, width] as const;
+}
+
+/** An inline SVG bar chart with a table twin for screen readers. */
+export function BarChart({ bars, label, unit, tone }: { bars: Bar[]; label: string; unit: string; tone: "requests" | "tokens" }) {
+  const titleId = useId();
+  const [ref, W] = useWidth<HTMLElement>(640);
+  const max = niceMax(Math.max(0, ...bars.map((b) => b.value)));
+  const innerW = Math.max(W - PAD.left - PAD.right, 10);
+  const innerH = H - PAD.top - PAD.bottom;
+  const slot = innerW / Math.max(bars.length, 1);
+  const width = Math.max(2, Math.min(24, slot * 0.7));
+  const every = Math.max(1, Math.ceil(bars.length / Math.max(1, Math.floor(innerW / 70))));
+  return (
+    <figure className="chart" ref={ref}>
+      <figcaption id={titleId}>{label}</figcaption>
+      <svg width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={titleId}>
+        {[0, 0.5, 1].map((f) => {
+          const y = PAD.top + innerH * (1 - f);
+          return (
+            <g key={f}>
+              <line x1={PAD.left} x2={W - PAD.right} y1={y} y2={y} className="chart-grid" />
+              <text x={PAD.left - 6} y={y + 4} className="chart-axis" textAnchor="end">
+                {compact.format(max * f)}
+              </text>
+            </g>
+          );
+        })}
+        {bars.map((b, i) => {
+          const h = (b.value / max) * innerH;
+          const x = PAD.left + slot * i + (slot - width) / 2;
+          return (
+            <g key={b.date}>
+              <rect x={x} y={PAD.top + innerH - h} width={width} height={h} rx={2} className={`chart-bar chart-${tone}`}>
+                <title>{`${dayLabel(b.date)}: ${b.value.toLocaleString()} ${unit}`}</title>
+              </rect>
+              {(bars.length - 1 - i) % every === 0 && (
+                <text x={x + width / 2} y={H - 6} className="chart-axis" textAnchor="middle">
+                  {dayLabel(b.date)}
+                </text>
+              )}
+            </g>
+          );
+        })}
+      </svg>
+      <div className="sr-only">
+        <table>
+          <caption>{label}</caption>
+          <tbody>
+            {bars.map((b) => (
+              <tr key={b.date}>
+                <th scope="row">{dayLabel(b.date)}</th>
+                <td>{b.value}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </figure>
+  );
+}

@@ -1,0 +1,46 @@
+"""BrainstormRouter client: standard library only, sync and async."""
+from ._client import AsyncBrainstormRouter, BrainstormRouter
+from ._errors import (
+    APIConnectionError,
+    APIConnectionTimeoutError,
+    APIError,
+    AuthenticationError,
+    BadRequestError,
+    BrainstormRouterError,
+    ConflictError,
+    DeviceFlowError,
+    InternalServerError,
+    NotFoundError,
+    PayloadTooLargeError,
+    PermissionDeniedError,
+    RateLimitError,
+    UnprocessableEntityError,
+)
+from ._pagination import AsyncCursorPage, AsyncPaginator, SyncCursorPage
+from ._streaming import AsyncStream, Stream
+from ._transport import VERSION as __version__
+
+__all__ = [
+    "AsyncBrainstormRouter",
+    "BrainstormRouter",
+    "APIConnectionError",
+    "APIConnectionTimeoutError",
+    "APIError",
+    "AuthenticationError",
+    "BadRequestError",
+    "BrainstormRouterError",
+    "ConflictError",
+    "DeviceFlowError",
+    "InternalServerError",
+    "NotFoundError",
+    "PayloadTooLargeError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "UnprocessableEntityError",
+    "AsyncCursorPage",
+    "AsyncPaginator",
+    "SyncCursorPage",
+    "AsyncStream",
+    "Stream",
+    "__version__",
+]

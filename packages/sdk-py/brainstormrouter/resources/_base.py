@@ -1,0 +1,32 @@
+from typing import TYPE_CHECKING, Any, Mapping, Optional
+
+from .._transport import ApiRequest
+
+if TYPE_CHECKING:
+    from .._client import _BaseClient
+
+
+class Resource:
+    """Thin: names the route and its credential; the client's transport does the rest.
+
+    One class serves both clients: on the async client the same methods return awaitables, because
+    every method hands back what the transport returns.
+    """
+
+    def __init__(self, client: "_BaseClient") -> None:
+        self._client = client
+
+    def _request(self, method: str, path: str, credential: str, *, query: Optional[Mapping[str, Any]] = None, body: Any = None, **extra: Any) -> Any:
+        return self._client._transport.request(ApiRequest(method, path, credential, query=query, body=body, **extra))
+
+    def _list(self, path: str, credential: str, query: Mapping[str, Any], cursor: Optional[str]) -> Any:
+        return self._client._paginate(path, credential, query, cursor)
+
+
+def compact(**values: Any) -> dict:
+    """The keyword arguments that were given, as a JSON body or query."""
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def dry_run_query(dry_run: bool) -> Optional[dict]:
+    return {"dry_run": True} if dry_run else None

@@ -1,0 +1,13 @@
+export { BrainstormRouter, type ClientOptions, type RegisterParams, type Registration } from "./client.js";
+export * from "./core/errors.js";
+export { CursorPage, PagePromise, type PageResponse } from "./core/pagination.js";
+export type { RequestOptions } from "./core/request.js";
+export { Stream } from "./core/streaming.js";
+export type * from "./resources/admin.js";
+export type * from "./resources/auth.js";
+export type * from "./resources/chat.js";
+export type * from "./resources/identity-bridge.js";
+export type * from "./resources/models.js";
+export type * from "./resources/shared.js";
+export type * from "./resources/tenant.js";
+export { BrainstormRouter as default } from "./client.js";

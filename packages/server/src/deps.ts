@@ -1,0 +1,115 @@
+import { join } from "node:path";
+import type { Logger } from "pino";
+import type { SharedCache } from "./cache/interface.js";
+import { MemoryCache } from "./cache/memory.js";
+import { RedisCache } from "./cache/redis.js";
+import type { Config } from "./config.js";
+import { loadDevSigner, type DevSigner } from "./auth/dev-signer.js";
+import { createJwtVerifier, type VerifyJwt } from "./auth/jwt.js";
+import { KeyCache } from "./auth/key-cache.js";
+import { DevicePollCache } from "./services/device-poll-cache.js";
+import { KeyUsageTracker } from "./auth/key-usage.js";
+import type { Limits } from "./limits/interface.js";
+import { memoryLimits } from "./limits/memory.js";
+import { redisLimits } from "./limits/redis.js";
+import { Database } from "./store/db.js";
+import { migrate } from "./store/migrate.js";
+import { ProviderRegistry } from "./providers/registry.js";
+import { UsageMeter } from "./services/metering.js";
+import { EventBus, type Subscriber } from "./events/bus.js";
+import { Dispatcher } from "./events/dispatcher.js";
+import { builtInSubscribers } from "./events/subscribers/index.js";
+import { createMailTransport } from "./events/subscribers/mail-transport.js";
+
+/** Everything a request, a tool or a background job may need; built once, closed once. */
+export interface Deps {
+  config: Config;
+  log: Logger;
+  db: Database;
+  cache: SharedCache;
+  limits: Limits;
+  keyCache: KeyCache;
+  devicePolls: DevicePollCache;
+  keyUsage: KeyUsageTracker;
+  /** Data plane: model → upstream, and the batched usage_events writer. */
+  providers: ProviderRegistry;
+  meter: UsageMeter;
+  /** Admin Intelligence: who receives platform events, and the outbox dispatcher delivering them. */
+  events: EventBus;
+  dispatcher: Dispatcher;
+  verifyJwt: VerifyJwt;
+  /** Present only on the embedded default (no OIDC configured, not production). */
+  devSigner: DevSigner | null;
+  close(): Promise<void>;
+}
+
+export interface BuildOptions {
+  /** Extra in-process subscribers, registered before the dispatcher's first poll. */
+  subscribers?: Subscriber[];
+}
+
+export async function buildDeps(config: Config, log: Logger, options: BuildOptions = {}): Promise<Deps> {
+  const db = await Database.open({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.BR_DATA_DIR === "memory://" ? "memory://" : join(config.BR_DATA_DIR, "pgdata"),
+    onIdleError: (err) => log.warn({ err }, "idle database connection failed"),
+  });
+  await migrate(db);
+
+  let cache: SharedCache;
+  let limits: Limits;
+  if (config.REDIS_URL) {
+    const redis = new RedisCache(config.REDIS_URL, config.BR_REDIS_PREFIX);
+    cache = redis;
+    limits = redisLimits(redis.client, config.BR_REDIS_PREFIX);
+  } else {
+    cache = new MemoryCache();
+    limits = memoryLimits();
+  }
+
+  const keyCache = new KeyCache(cache, config.BR_KEY_CACHE_TTL_MS);
+  await keyCache.start();
+  const keyUsage = new KeyUsageTracker(db, log);
+  keyUsage.start();
+  const providers = new ProviderRegistry(config.BR_PROVIDERS);
+  const meter = new UsageMeter(db, log, { flushIntervalMs: config.BR_USAGE_FLUSH_MS, batchSize: 1_000 });
+  meter.start();
+  const events = new EventBus();
+  const mail = createMailTransport(config, log);
+  for (const s of [...builtInSubscribers(config, db, mail, cache, log), ...(options.subscribers ?? [])]) events.subscribe(s);
+  const dispatcher = new Dispatcher(db, events, config, log);
+  dispatcher.start();
+
+  const devSigner = config.authMode === "development" ? await loadDevSigner(devKeyDir(config)) : null;
+
+  return {
+    config,
+    log,
+    db,
+    cache,
+    limits,
+    keyCache,
+    devicePolls: new DevicePollCache(cache),
+    keyUsage,
+    providers,
+    meter,
+    events,
+    dispatcher,
+    devSigner,
+    verifyJwt: createJwtVerifier(config, devSigner),
+    async close() {
+      await keyUsage.stop();
+      // After the server stopped taking requests, before the database goes: no usage is lost.
+      await meter.stop();
+      await providers.close();
+      await dispatcher.stop();
+      mail.close();
+      await cache.close();
+      await db.close();
+    },
+  };
+}
+
+function devKeyDir(config: Config): string {
+  return config.BR_DATA_DIR === "memory://" ? join(process.cwd(), ".data") : config.BR_DATA_DIR;
+}

@@ -1,0 +1,35 @@
+import { createMiddleware } from "hono/factory";
+import type { Deps } from "../../deps.js";
+import { authenticateApiKey } from "../../services/api-key-auth.js";
+import type { AppEnv } from "../context.js";
+import { AuthenticationError, PermissionError } from "../errors.js";
+
+export function bearerToken(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const [scheme, token] = header.split(" ", 2);
+  return scheme?.toLowerCase() === "bearer" && token ? token.trim() : undefined;
+}
+
+/**
+ * `/v1/*` authentication: `Authorization: Bearer br_live_…`, then the key's own requests per
+ * minute (`api_keys.rate_limit_rpm`, from the cached record; with Redis the budget is shared by
+ * every instance). One middleware rather than two: every keyed route needs both, and each layer
+ * costs the hot path a few microseconds. With `role: "admin"`, keys of the developer role are
+ * refused (claim links, device authorization).
+ */
+export function apiKeyAuth(deps: Deps, options: { role?: "admin" } = {}) {
+  return createMiddleware<AppEnv>(async function apiKeyAuthMiddleware(c, next) {
+    const key = bearerToken(c.req.header("authorization"));
+    if (!key) throw new AuthenticationError("missing_api_key", "Send an API key as 'Authorization: Bearer br_live_…'.");
+    const { actor, record } = await authenticateApiKey(deps, key);
+    if (options.role === "admin" && actor.role !== "admin") {
+      throw new PermissionError("insufficient_role", "This API key's role cannot do that; use an admin key.");
+    }
+    if (record.rateLimitRpm !== null && record.rateLimitRpm > 0) {
+      await deps.limits.limiter({ name: "key-rpm", points: record.rateLimitRpm, durationSeconds: 60 }).consume(record.keyId);
+    }
+    c.set("actor", actor);
+    c.set("apiKey", record);
+    await next();
+  });
+}

@@ -1,0 +1,52 @@
+import { createMiddleware } from "hono/factory";
+import type { Deps } from "../../deps.js";
+import { API_KEY_PREFIX } from "../../lib/tokens.js";
+import { isPlatformAdmin, type Actor } from "../../services/actor.js";
+import { authenticateApiKey } from "../../services/api-key-auth.js";
+import { membershipsOf } from "../../services/memberships.js";
+import type { AppEnv } from "../context.js";
+import { AuthenticationError, PermissionError } from "../errors.js";
+import { bearerToken } from "./api-key-auth.js";
+
+const notPlatformAdmin = () =>
+  new PermissionError("not_platform_admin", "This credential is not a platform admin (BRAINSTORMROUTER_PLATFORM_ADMIN_IDS).", {
+    action: "escalate",
+  });
+
+/**
+ * `/v1/admin/*`: an API key or a sign-in JWT whose identity subject or user id is on the platform
+ * admin allow-list. The bearer's shape says which: API keys carry their prefix, anything else is
+ * verified as a JWT. Sets the actor the admin services re-check.
+ */
+export function platformAdmin(deps: Deps) {
+  return createMiddleware<AppEnv>(async function platformAdminMiddleware(c, next) {
+    const token = bearerToken(c.req.header("authorization"));
+    if (!token) {
+      throw new AuthenticationError("missing_credentials", "Send a platform admin's API key or sign-in token as 'Authorization: Bearer …'.");
+    }
+    let actor: Actor;
+    if (token.startsWith(API_KEY_PREFIX)) {
+      const auth = await authenticateApiKey(deps, token);
+      c.set("apiKey", auth.record);
+      actor = auth.actor;
+    } else {
+      const identity = await deps.verifyJwt(token);
+      c.set("identity", identity);
+      // The subject alone decides without a query; user ids need the identity's memberships.
+      const byUserId = isPlatformAdmin(deps.config.platformAdminIds, identity.subject)
+        ? undefined
+        : (await membershipsOf(deps, identity.subject)).find((m) => deps.config.platformAdminIds.has(m.user_id));
+      actor = {
+        tenantId: byUserId?.tenant_id ?? "",
+        userId: byUserId?.user_id ?? null,
+        role: "admin",
+        isPlatformAdmin: byUserId !== undefined || isPlatformAdmin(deps.config.platformAdminIds, identity.subject),
+        via: "jwt",
+        subject: identity.subject,
+      };
+    }
+    if (!actor.isPlatformAdmin) throw notPlatformAdmin();
+    c.set("actor", actor);
+    await next();
+  });
+}

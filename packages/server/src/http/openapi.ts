@@ -1,0 +1,83 @@
+import { z } from "@hono/zod-openapi";
+import type { ZodType } from "zod";
+
+export const ErrorEnvelope = z
+  .object({
+    error: z.object({
+      message: z.string(),
+      type: z.enum([
+        "invalid_request_error",
+        "authentication_error",
+        "permission_error",
+        "not_found_error",
+        "conflict_error",
+        "rate_limit_error",
+        "api_error",
+      ]),
+      code: z.string(),
+      recovery: z
+        .object({ action: z.enum(["retry", "wait", "escalate", "retry_with_params", "reduce_input", "switch_model"]) })
+        .loose()
+        .optional(),
+    }),
+  })
+  .openapi("Error");
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: "Invalid request",
+  401: "Missing or invalid credentials",
+  403: "Not allowed (role, tenant status or membership)",
+  404: "Not found",
+  409: "Conflict",
+  413: "Body too large",
+  429: "Rate limited; see Retry-After",
+};
+
+/** Response entries for the listed error statuses, all in the one envelope. */
+export function errorResponses(...statuses: number[]) {
+  return Object.fromEntries(
+    statuses.map((s) => [s, { description: ERROR_DESCRIPTIONS[s] ?? "Error", content: { "application/json": { schema: ErrorEnvelope } } }]),
+  );
+}
+
+export function jsonContent<T extends ZodType>(schema: T, description: string) {
+  return { description, content: { "application/json": { schema } } };
+}
+
+export function jsonBody<T extends ZodType>(schema: T) {
+  return { required: true, content: { "application/json": { schema } } };
+}
+
+export const apiKeySecurity = [{ ApiKey: [] }];
+export const jwtSecurity = [{ OidcJwt: [] }];
+
+export const TenantIdHeader = z.object({
+  "x-br-tenant-id": z
+    .string()
+    .optional()
+    .openapi({ description: "Tenant to act in, for identities with several memberships." }),
+});
+
+export const TenantSummary = z
+  .object({
+    id: z.uuid(),
+    slug: z.string(),
+    name: z.string(),
+    status: z.enum(["pending", "active", "rejected", "suspended"]),
+  })
+  .openapi("TenantSummary");
+
+export const MembershipRole = z.enum(["owner", "admin", "member"]);
+
+export const Membership = z
+  .object({ tenant: TenantSummary, role: MembershipRole, joined_at: z.string() })
+  .openapi("Membership");
+
+export const OPENAPI_INFO = {
+  openapi: "3.1.0",
+  info: {
+    title: "BrainstormRouter API",
+    version: "0.1.0",
+    description: "AI gateway for agents: machine registration, Identity Bridge, Admin Intelligence and an OpenAI-compatible data plane.",
+  },
+} as const;

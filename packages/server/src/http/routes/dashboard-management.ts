@@ -1,0 +1,201 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Deps } from "../../deps.js";
+import { createClaimLink, listClaimLinks, revokeClaimLink } from "../../services/claim-links.js";
+import { changeMemberRole, listTenantMembers, removeMember } from "../../services/members.js";
+import { createTenantApiKey, listTenantApiKeys, revokeTenantApiKey } from "../../services/tenant-api-keys.js";
+import type { App } from "../context.js";
+import { jwtAuth, tenantContext } from "../middleware/jwt-auth.js";
+import { errorResponses, jsonBody, jsonContent, jwtSecurity, MembershipRole, TenantIdHeader } from "../openapi.js";
+import { ClaimLink, ClaimLinkRequest } from "./identity-bridge.js";
+
+const ListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().min(1).max(512).optional(),
+});
+const IdParam = z.object({ id: z.uuid().openapi({ param: { name: "id", in: "path" } }) });
+const list = <T extends z.ZodType>(item: T, name: string) =>
+  z.object({ data: z.array(item), next_cursor: z.string().nullable() }).openapi(name);
+
+const Member = z
+  .object({
+    id: z.uuid(),
+    user_id: z.uuid(),
+    subject: z.string(),
+    email: z.string().nullable(),
+    role: MembershipRole,
+    joined_at: z.string(),
+  })
+  .openapi("Member");
+const UpdateMemberRequest = z.strictObject({ role: MembershipRole }).openapi("UpdateMemberRequest");
+const DeletedMember = z.object({ id: z.uuid(), deleted: z.literal(true) }).openapi("DeletedMember");
+
+const ApiKey = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    prefix: z.string(),
+    role: z.enum(["admin", "developer"]),
+    user_id: z.uuid().nullable(),
+    created_at: z.string(),
+    last_used_at: z.string().nullable(),
+    expires_at: z.string().nullable(),
+    revoked_at: z.string().nullable(),
+  })
+  .openapi("ApiKey");
+const CreatedApiKey = ApiKey.extend({ key: z.string().openapi({ description: "br_live_… key, shown this once." }) }).openapi(
+  "CreatedApiKey",
+);
+const CreateApiKeyRequest = z
+  .strictObject({
+    name: z.string().trim().min(1).max(100),
+    role: z.enum(["admin", "developer"]).default("developer").openapi({ description: "admin keys: owners only." }),
+    expires_in_days: z.number().int().min(1).max(365).optional(),
+  })
+  .openapi("CreateApiKeyRequest");
+
+const ClaimLinkSummary = z
+  .object({
+    id: z.uuid(),
+    kind: z.enum(["registration", "link", "invite"]),
+    role: MembershipRole,
+    max_uses: z.number().int(),
+    used_count: z.number().int(),
+    uses_left: z.number().int(),
+    state: z.enum(["active", "expired", "revoked", "used_up"]),
+    expires_at: z.string(),
+    revoked_at: z.string().nullable(),
+    created_at: z.string(),
+  })
+  .openapi("ClaimLinkSummary");
+
+/**
+ * The dashboard's management routes: a signed-in human acting in the tenant X-BR-Tenant-Id picks,
+ * which must be active. Every query runs under that tenant's RLS, so another tenant's id is
+ * simply not found.
+ */
+export function registerDashboardManagement(app: App, deps: Deps) {
+  // One instance shared by every route below (a mutable array: createRoute refuses a spread `as const` tuple).
+  const base = { security: jwtSecurity, middleware: [jwtAuth(deps), tenantContext(deps, { requireActive: true })] };
+  const headers = TenantIdHeader;
+
+  app.openapi(
+    createRoute({
+      ...base,
+      method: "get",
+      path: "/auth/members",
+      operationId: "auth.members.list",
+      tags: ["Dashboard"],
+      summary: "Members of the current tenant",
+      request: { headers, query: ListQuery },
+      responses: { 200: jsonContent(list(Member, "MemberList"), "Members"), ...errorResponses(400, 401, 403) },
+    }),
+    async (c) => c.json(await listTenantMembers(deps, c.get("actor"), c.req.valid("query")), 200),
+  );
+  app.openapi(
+    createRoute({
+      ...base,
+      method: "patch",
+      path: "/auth/members/{id}",
+      operationId: "auth.members.update",
+      tags: ["Dashboard"],
+      summary: "Change a member's role (owners; the last owner cannot be demoted)",
+      request: { headers, params: IdParam, body: jsonBody(UpdateMemberRequest) },
+      responses: { 200: jsonContent(Member, "Updated"), ...errorResponses(400, 401, 403, 404, 409) },
+    }),
+    async (c) =>
+      c.json(await changeMemberRole(deps, c.get("actor"), c.req.valid("param").id, c.req.valid("json").role), 200),
+  );
+  app.openapi(
+    createRoute({
+      ...base,
+      method: "delete",
+      path: "/auth/members/{id}",
+      operationId: "auth.members.remove",
+      tags: ["Dashboard"],
+      summary: "Remove a member and revoke the API keys they made (owners; not the last owner)",
+      request: { headers, params: IdParam },
+      responses: { 200: jsonContent(DeletedMember, "Removed"), ...errorResponses(400, 401, 403, 404, 409) },
+    }),
+    async (c) => c.json(await removeMember(deps, c.get("actor"), c.req.valid("param").id), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      ...base,
+      method: "get",
+      path: "/auth/api-keys",
+      operationId: "auth.apiKeys.list",
+      tags: ["Dashboard"],
+      summary: "API keys of the current tenant (prefix and last use, never the key)",
+      request: { headers, query: ListQuery },
+      responses: { 200: jsonContent(list(ApiKey, "ApiKeyList"), "Keys"), ...errorResponses(400, 401, 403) },
+    }),
+    async (c) => c.json(await listTenantApiKeys(deps, c.get("actor"), c.req.valid("query")), 200),
+  );
+  app.openapi(
+    createRoute({
+      ...base,
+      method: "post",
+      path: "/auth/api-keys",
+      operationId: "auth.apiKeys.create",
+      tags: ["Dashboard"],
+      summary: "Create an API key (owners and admins); the key is shown this once",
+      request: { headers, body: jsonBody(CreateApiKeyRequest) },
+      responses: { 201: jsonContent(CreatedApiKey, "Created"), ...errorResponses(400, 401, 403) },
+    }),
+    async (c) => c.json(await createTenantApiKey(deps, c.get("actor"), c.req.valid("json")), 201),
+  );
+  app.openapi(
+    createRoute({
+      ...base,
+      method: "delete",
+      path: "/auth/api-keys/{id}",
+      operationId: "auth.apiKeys.revoke",
+      tags: ["Dashboard"],
+      summary: "Revoke an API key; it stops working at once (owners and admins)",
+      request: { headers, params: IdParam },
+      responses: { 200: jsonContent(ApiKey, "Revoked"), ...errorResponses(400, 401, 403, 404) },
+    }),
+    async (c) => c.json(await revokeTenantApiKey(deps, c.get("actor"), c.req.valid("param").id), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      ...base,
+      method: "get",
+      path: "/auth/claim-links",
+      operationId: "auth.claimLinks.list",
+      tags: ["Dashboard"],
+      summary: "Claim links of the current tenant with uses left (owners)",
+      request: { headers, query: ListQuery },
+      responses: { 200: jsonContent(list(ClaimLinkSummary, "ClaimLinkList"), "Claim links"), ...errorResponses(400, 401, 403) },
+    }),
+    async (c) => c.json(await listClaimLinks(deps, c.get("actor"), c.req.valid("query")), 200),
+  );
+  app.openapi(
+    createRoute({
+      ...base,
+      method: "post",
+      path: "/auth/claim-links",
+      operationId: "auth.claimLinks.create",
+      tags: ["Dashboard"],
+      summary: "Mint a claim link (owners)",
+      request: { headers, body: { ...jsonBody(ClaimLinkRequest), required: false } },
+      responses: { 201: jsonContent(ClaimLink, "The claim link, token shown once"), ...errorResponses(400, 401, 403) },
+    }),
+    async (c) => c.json(await createClaimLink(deps, c.get("actor"), c.req.valid("json") ?? {}), 201),
+  );
+  app.openapi(
+    createRoute({
+      ...base,
+      method: "delete",
+      path: "/auth/claim-links/{id}",
+      operationId: "auth.claimLinks.revoke",
+      tags: ["Dashboard"],
+      summary: "Revoke a claim link (owners)",
+      request: { headers, params: IdParam },
+      responses: { 200: jsonContent(ClaimLinkSummary, "Revoked"), ...errorResponses(400, 401, 403, 404) },
+    }),
+    async (c) => c.json(await revokeClaimLink(deps, c.get("actor"), c.req.valid("param").id), 200),
+  );
+}

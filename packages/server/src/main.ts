@@ -1,0 +1,45 @@
+import { ConfigError, loadConfig } from "./config.js";
+import { createLogger } from "./logger.js";
+import { startServer } from "./server.js";
+import { ensureQuickstartInvite } from "./services/dev-quickstart.js";
+
+let config;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  // One line naming the variable, as an operator would want to read it.
+  console.error(`Invalid configuration: ${err.message}`);
+  process.exit(1);
+}
+
+const log = createLogger(config.BR_LOG_LEVEL);
+const server = await startServer(config, log);
+const engine = server.deps.db.engine === "pglite" ? `PGlite in ${config.BR_DATA_DIR}` : "PostgreSQL";
+log.info({ url: server.url, database: engine, cache: server.deps.cache.kind }, "BrainstormRouter is listening");
+const invite = await ensureQuickstartInvite(server.deps);
+const inviteField = invite ? `"invite_code":"${invite}",` : "";
+console.log(`
+  BrainstormRouter  ${server.url}
+  API reference     ${server.url}/docs
+  Register a tenant curl -X POST ${server.url}/v1/register -H 'content-type: application/json' \\
+                      -d '{${inviteField}"tenant_name":"My Lab","admin_email":"me@example.com","accept_tos":true}'
+  Admin API         set BRAINSTORMROUTER_PLATFORM_ADMIN_IDS to your sign-in subject or user id${
+    config.authMode === "development"
+      ? ` (development sign-in: dev:<email>),\n                    then get a token: curl -X POST ${server.url}/auth/dev/sign-in -H 'content-type: application/json' -d '{"email":"you@example.com"}'`
+      : ""
+  }
+`);
+
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "shutting down");
+    const timer = setTimeout(() => process.exit(1), 10_000);
+    timer.unref();
+    await server.close();
+    process.exit(0);
+  });
+}

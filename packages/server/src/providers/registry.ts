@@ -1,0 +1,46 @@
+import { AppError } from "../http/errors.js";
+import type { ProviderConfig } from "./config.js";
+import { echoProvider } from "./echo.js";
+import { openAICompatibleProvider } from "./openai-compatible.js";
+import type { Provider } from "./types.js";
+
+export interface Route {
+  provider: Provider;
+  /** The name the upstream knows the model by. */
+  upstreamModel: string;
+}
+
+/** Model name → provider, from the declarative BR_PROVIDERS list. */
+export class ProviderRegistry {
+  private readonly byModel = new Map<string, Route>();
+  readonly providers: Provider[];
+
+  constructor(configs: readonly ProviderConfig[]) {
+    this.providers = configs.map((c) => (c.type === "echo" ? echoProvider(c) : openAICompatibleProvider(c)));
+    for (const provider of this.providers) {
+      for (const model of provider.models) {
+        const route = { provider, upstreamModel: model };
+        this.byModel.set(model, route);
+        // "<provider>/<model>" picks the upstream explicitly, as other gateways accept.
+        this.byModel.set(`${provider.name}/${model}`, route);
+      }
+    }
+  }
+
+  resolve(model: string): Route {
+    const route = this.byModel.get(model);
+    if (route) return route;
+    throw new AppError(404, "not_found_error", "model_not_found", `The model "${model.slice(0, 200)}" is not served here.`, {
+      action: "switch_model",
+      models: this.models().map((m) => m.id),
+    });
+  }
+
+  models(): { id: string; owned_by: string }[] {
+    return this.providers.flatMap((p) => p.models.map((id) => ({ id, owned_by: p.name })));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.providers.map((p) => p.close()));
+  }
+}

@@ -1,0 +1,39 @@
+/** The part of an OpenAI chat request the gateway reads; everything else is passed on untouched. */
+export interface ChatBody {
+  model: string;
+  messages: { role: string; content?: unknown; [k: string]: unknown }[];
+  stream?: boolean;
+  stream_options?: ({ include_usage?: boolean } & Record<string, unknown>) | null;
+  [k: string]: unknown;
+}
+
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface ChatCall {
+  /** The client's body with `model` already set to the upstream's name for it. */
+  body: ChatBody;
+  requestId: string;
+  /** Aborted when the client goes away: the upstream call is cancelled with it. */
+  signal: AbortSignal;
+}
+
+export interface Completion {
+  /** The upstream's JSON, passed to the client as received. */
+  json: string;
+  usage: TokenUsage | null;
+}
+
+/**
+ * One upstream. `complete` and `stream` throw UpstreamError for anything that went wrong before
+ * the first byte; `stream` resolves once the upstream has answered, with its SSE bytes unparsed.
+ */
+export interface Provider {
+  readonly name: string;
+  readonly models: readonly string[];
+  complete(call: ChatCall): Promise<Completion>;
+  stream(call: ChatCall): Promise<ReadableStream<Uint8Array>>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,67 @@
+import type { Deps } from "../deps.js";
+import type { KeyRecord } from "../auth/key-cache.js";
+import { AuthenticationError } from "../http/errors.js";
+import { API_KEY_PREFIX, isWellFormed, safeEqual, sha256 } from "../lib/tokens.js";
+import { lookupApiKey } from "../store/api-keys.js";
+import { isPlatformAdmin, type Actor } from "./actor.js";
+import { assertTenantActive } from "./tenant-status.js";
+
+type AuthDeps = Pick<Deps, "db" | "keyCache" | "keyUsage" | "config">;
+
+/**
+ * API key → Actor. Warm: one hash and one in-memory look-up, no database query. Cold: one call to
+ * the SECURITY DEFINER look-up, cached with the tenant's status for BR_KEY_CACHE_TTL_MS.
+ */
+export async function authenticateApiKey(deps: AuthDeps, key: string): Promise<{ actor: Actor; record: KeyRecord }> {
+  // Checksum first: random strings and typos never reach the database (DESIGN.md §5).
+  if (!isWellFormed(key, API_KEY_PREFIX)) throw invalidKey();
+  const hash = sha256(key);
+  let record = deps.keyCache.get(hash);
+  if (record === undefined) record = await loadRecord(deps, hash);
+  if (!record || !safeEqual(record.keyHash, hash)) throw invalidKey();
+  const now = Date.now();
+  if (record.revokedAt !== null && record.revokedAt <= now) {
+    throw new AuthenticationError("api_key_revoked", "This API key has been revoked.");
+  }
+  if (record.expiresAt !== null && record.expiresAt <= now) {
+    throw new AuthenticationError("api_key_expired", "This API key has expired.");
+  }
+  assertTenantActive(record.tenant);
+  deps.keyUsage.used(record.keyId);
+  return {
+    record,
+    actor: {
+      tenantId: record.tenantId,
+      userId: record.userId,
+      role: record.role,
+      isPlatformAdmin: isPlatformAdmin(deps.config.platformAdminIds, record.userId, record.externalId),
+      via: "api_key",
+      keyId: record.keyId,
+      subject: record.externalId,
+    },
+  };
+}
+
+async function loadRecord(deps: AuthDeps, hash: string): Promise<KeyRecord | null> {
+  const generation = deps.keyCache.currentGeneration();
+  const row = await deps.db.asApp((tx) => lookupApiKey(tx, hash));
+  const record: KeyRecord | null = row
+    ? {
+        keyId: row.key_id,
+        keyHash: row.key_hash,
+        prefix: row.key_prefix,
+        tenantId: row.tenant_id,
+        userId: row.user_id,
+        role: row.role,
+        rateLimitRpm: row.rate_limit_rpm,
+        expiresAt: row.expires_at?.getTime() ?? null,
+        revokedAt: row.revoked_at?.getTime() ?? null,
+        tenant: { id: row.tenant_id, slug: row.tenant_slug, name: row.tenant_name, status: row.tenant_status },
+        externalId: row.external_id,
+      }
+    : null;
+  deps.keyCache.set(hash, record, generation);
+  return record;
+}
+
+const invalidKey = () => new AuthenticationError("invalid_api_key", "The API key is not valid.");

@@ -1,0 +1,98 @@
+import type { Deps } from "../deps.js";
+import { AppError } from "../http/errors.js";
+import { promptTokens } from "../providers/tokens.js";
+import { SseUsageTap } from "../providers/sse-usage.js";
+import type { ChatBody, ChatCall, TokenUsage } from "../providers/types.js";
+import type { Actor } from "./actor.js";
+
+type ChatDeps = Pick<Deps, "providers" | "meter">;
+
+export interface ChatContext {
+  requestId: string;
+  /** Aborted when the client disconnects. */
+  signal: AbortSignal;
+  /** performance.now() when the request reached the gateway. */
+  startedAt: number;
+}
+
+/** `overheadMs`: time spent in the gateway itself, i.e. everything but waiting for the upstream. */
+export type ChatOutcome =
+  | { stream: false; json: string; overheadMs: number }
+  | { stream: true; body: ReadableStream<Uint8Array>; overheadMs: number };
+
+// nginx's "client closed request": the caller left before the answer was complete.
+const CLIENT_CLOSED = 499;
+
+/** Routes one chat completion to its provider and meters it, whatever the outcome. */
+export async function createChatCompletion(deps: ChatDeps, actor: Actor, body: ChatBody, ctx: ChatContext): Promise<ChatOutcome> {
+  const meter = (status: number, usage: TokenUsage | null) =>
+    deps.meter.record({
+      tenantId: actor.tenantId,
+      keyId: actor.keyId ?? null,
+      model: body.model.slice(0, 200),
+      promptTokens: usage?.promptTokens ?? 0,
+      completionTokens: usage?.completionTokens ?? 0,
+      latencyMs: Math.round(performance.now() - ctx.startedAt),
+      status,
+      createdAt: new Date(),
+    });
+  try {
+    const route = deps.providers.resolve(body.model);
+    const call: ChatCall = { body: { ...body, model: route.upstreamModel }, requestId: ctx.requestId, signal: ctx.signal };
+    const upstreamStart = performance.now();
+    if (!body.stream) {
+      const completion = await route.provider.complete(call);
+      const upstreamMs = performance.now() - upstreamStart;
+      meter(200, completion.usage ?? { promptTokens: promptTokens(body.messages), completionTokens: 0 });
+      return { stream: false, json: completion.json, overheadMs: performance.now() - ctx.startedAt - upstreamMs };
+    }
+    const upstream = await route.provider.stream(call);
+    const upstreamMs = performance.now() - upstreamStart;
+    return { stream: true, body: metered(upstream, body, meter), overheadMs: performance.now() - ctx.startedAt - upstreamMs };
+  } catch (err) {
+    const status = ctx.signal.aborted ? CLIENT_CLOSED : err instanceof AppError ? err.status : 500;
+    meter(status, null);
+    if (ctx.signal.aborted) throw new AppError(CLIENT_CLOSED, "invalid_request_error", "client_closed_request", "The client closed the request.");
+    throw err;
+  }
+}
+
+/**
+ * Passes the upstream's SSE bytes on chunk by chunk (nothing is held back or re-encoded) and
+ * meters once the stream ends, fails, or the client cancels it.
+ */
+function metered(upstream: ReadableStream<Uint8Array>, body: ChatBody, meter: (status: number, usage: TokenUsage) => void) {
+  const reader = upstream.getReader();
+  const tap = new SseUsageTap();
+  let metered = false;
+  const finish = (status: number) => {
+    if (metered) return;
+    metered = true;
+    meter(status, tap.usage(promptTokens(body.messages)));
+  };
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        let next;
+        try {
+          next = await reader.read();
+        } catch (err) {
+          finish(502);
+          return controller.error(err);
+        }
+        if (next.done) {
+          finish(200);
+          return controller.close();
+        }
+        tap.write(next.value);
+        controller.enqueue(next.value);
+      },
+      cancel(reason) {
+        finish(CLIENT_CLOSED);
+        return reader.cancel(reason);
+      },
+    },
+    // Read from the upstream only when the client has taken the previous chunk.
+    { highWaterMark: 0 },
+  );
+}

@@ -1,0 +1,81 @@
+import type { Deps } from "../deps.js";
+import { ConflictError, NotFoundError, PermissionError } from "../http/errors.js";
+import { revokeKeysOfUser } from "../store/api-keys.js";
+import { countOwners, findMember, listMembers, lockTenant, updateMembershipRole } from "../store/memberships.js";
+import { pageOf, type Page } from "../store/pagination.js";
+import type { MembershipRole } from "../store/schema.js";
+import { deleteUser, updateUserRole } from "../store/users.js";
+import { userRoleFor, type Actor } from "./actor.js";
+
+type MemberDeps = Pick<Deps, "db" | "keyCache">;
+type MemberRow = NonNullable<Awaited<ReturnType<typeof findMember>>>;
+
+const notFound = () => new NotFoundError("member_not_found", "No such member.");
+const lastOwner = () =>
+  new ConflictError("last_owner", "A tenant keeps at least one owner: make someone else owner first.");
+
+/** Every member sees the team; only owners change it (DESIGN.md §6: owners "may create users"). */
+function assertOwner(actor: Actor) {
+  if (actor.membershipRole !== "owner") throw new PermissionError("owner_required", "Only the tenant's owners manage members.");
+}
+
+export async function listTenantMembers(deps: MemberDeps, actor: Actor, page: Page) {
+  const rows = await deps.db.asTenant(actor.tenantId, (tx) => listMembers(tx, page));
+  const { data, next_cursor } = pageOf(rows, page.limit);
+  return { data: data.map(memberView), next_cursor };
+}
+
+/**
+ * Changes a member's role. An owner leaving `owner` loses their admin-role API keys with it: such
+ * a key mints owner links (POST /v1/auth/link), so only owners may hold one (tenant-api-keys.ts),
+ * and a kept one would let the demoted owner take the tenant back.
+ */
+export async function changeMemberRole(deps: MemberDeps, actor: Actor, id: string, role: MembershipRole) {
+  assertOwner(actor);
+  const { view, revoked } = await deps.db.asTenant(actor.tenantId, async (tx) => {
+    // The tenant lock serialises membership changes: two owners demoting each other at once
+    // cannot both see "another owner remains".
+    await lockTenant(tx, actor.tenantId);
+    const member = await findMember(tx, id);
+    if (!member) throw notFound();
+    const demotedOwner = member.role === "owner" && role !== "owner";
+    if (demotedOwner && (await countOwners(tx)) <= 1) throw lastOwner();
+    await updateMembershipRole(tx, id, role);
+    await updateUserRole(tx, member.user_id, userRoleFor(role));
+    const keyIds = demotedOwner ? await revokeKeysOfUser(tx, member.user_id, "admin") : [];
+    return { view: memberView({ ...member, role }), revoked: keyIds };
+  });
+  // After the commit, so no instance re-caches a key as live from a transaction not yet visible.
+  await Promise.all(revoked.map((keyId) => deps.keyCache.invalidateKey(keyId)));
+  return view;
+}
+
+/**
+ * Removes a member: their per-tenant actor row and membership go, and the API keys they made are
+ * revoked with them — a removed teammate must not keep access through a key.
+ */
+export async function removeMember(deps: MemberDeps, actor: Actor, id: string) {
+  assertOwner(actor);
+  const revoked = await deps.db.asTenant(actor.tenantId, async (tx) => {
+    await lockTenant(tx, actor.tenantId);
+    const member = await findMember(tx, id);
+    if (!member) throw notFound();
+    if (member.role === "owner" && (await countOwners(tx)) <= 1) throw lastOwner();
+    const keyIds = await revokeKeysOfUser(tx, member.user_id);
+    await deleteUser(tx, member.user_id);
+    return keyIds;
+  });
+  await Promise.all(revoked.map((keyId) => deps.keyCache.invalidateKey(keyId)));
+  return { id, deleted: true as const };
+}
+
+function memberView(m: MemberRow) {
+  return {
+    id: m.id,
+    user_id: m.user_id,
+    subject: m.external_id,
+    email: m.email,
+    role: m.role,
+    joined_at: m.created_at.toISOString(),
+  };
+}

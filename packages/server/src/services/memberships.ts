@@ -1,0 +1,54 @@
+import type { Identity } from "../auth/jwt.js";
+import type { Deps } from "../deps.js";
+import { InvalidRequestError, PermissionError } from "../http/errors.js";
+import { claimableByEmail, resolveMemberships, type MembershipRow } from "../store/memberships.js";
+import { isPlatformAdmin, userRoleFor, type Actor } from "./actor.js";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function membershipsOf(deps: Pick<Deps, "db">, subject: string): Promise<MembershipRow[]> {
+  return deps.db.asApp((tx) => resolveMemberships(tx, subject));
+}
+
+/** Unclaimed tenants the identity may claim by its verified email alone. */
+export async function claimableFor(deps: Pick<Deps, "db">, identity: Identity) {
+  if (!identity.email || !identity.emailVerified) return [];
+  const rows = await deps.db.asApp((tx) => claimableByEmail(tx, identity.email!));
+  return rows.map((r) => ({ id: r.tenant_id, slug: r.tenant_slug, name: r.tenant_name, status: r.tenant_status }));
+}
+
+/**
+ * The membership a request acts in: the one named by X-BR-Tenant-Id, else the first active one,
+ * else the first. Naming a tenant the identity does not belong to is a 403.
+ */
+export function selectMembership(memberships: MembershipRow[], requested: string | undefined): MembershipRow | undefined {
+  if (requested !== undefined) {
+    if (!UUID.test(requested)) {
+      throw new InvalidRequestError("invalid_tenant_id", "X-BR-Tenant-Id must be a tenant id (uuid).");
+    }
+    const found = memberships.find((m) => m.tenant_id === requested.toLowerCase());
+    if (!found) throw new PermissionError("not_a_member", "You are not a member of that tenant.");
+    return found;
+  }
+  return memberships.find((m) => m.tenant_status === "active") ?? memberships[0];
+}
+
+export function actorFor(deps: Pick<Deps, "config">, identity: Identity, m: MembershipRow): Actor {
+  return {
+    tenantId: m.tenant_id,
+    userId: m.user_id,
+    role: userRoleFor(m.role),
+    membershipRole: m.role,
+    isPlatformAdmin: isPlatformAdmin(deps.config.platformAdminIds, identity.subject, m.user_id),
+    via: "jwt",
+    subject: identity.subject,
+  };
+}
+
+export function membershipView(m: MembershipRow) {
+  return {
+    tenant: { id: m.tenant_id, slug: m.tenant_slug, name: m.tenant_name, status: m.tenant_status },
+    role: m.role,
+    joined_at: m.created_at.toISOString(),
+  };
+}

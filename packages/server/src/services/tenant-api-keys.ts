@@ -1,0 +1,78 @@
+import type { Deps } from "../deps.js";
+import { NotFoundError, PermissionError } from "../http/errors.js";
+import { listApiKeys, revokeApiKey } from "../store/api-keys.js";
+import { pageOf, type Page } from "../store/pagination.js";
+import type { UserRole } from "../store/schema.js";
+import type { Actor } from "./actor.js";
+import { issueApiKey } from "./credentials.js";
+
+type KeyDeps = Pick<Deps, "db" | "keyCache">;
+type KeyRow = NonNullable<Awaited<ReturnType<typeof revokeApiKey>>>;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface CreateKeyInput {
+  name: string;
+  role: UserRole;
+  expires_in_days?: number | undefined;
+}
+
+/**
+ * Owners and admins manage keys; members only see them. An admin-role key may mint owner links
+ * (POST /v1/auth/link), so only owners create one — otherwise an admin could make themselves owner.
+ */
+function assertManagesKeys(actor: Actor, role?: UserRole) {
+  if (actor.membershipRole !== "owner" && actor.membershipRole !== "admin") {
+    throw new PermissionError("admin_required", "Only the tenant's owners and admins manage API keys.");
+  }
+  if (role === "admin" && actor.membershipRole !== "owner") {
+    throw new PermissionError("owner_required", "Only the tenant's owners create admin-role API keys.");
+  }
+}
+
+export async function listTenantApiKeys(deps: KeyDeps, actor: Actor, page: Page) {
+  const rows = await deps.db.asTenant(actor.tenantId, (tx) => listApiKeys(tx, page));
+  const { data, next_cursor } = pageOf(rows, page.limit);
+  return { data: data.map(keyView), next_cursor };
+}
+
+/** Creates a key for the acting human; the response is the only time the key is shown. */
+export async function createTenantApiKey(deps: KeyDeps, actor: Actor, input: CreateKeyInput) {
+  assertManagesKeys(actor, input.role);
+  const row = await deps.db.asTenant(actor.tenantId, (tx) =>
+    issueApiKey(tx, {
+      tenantId: actor.tenantId,
+      userId: actor.userId,
+      name: input.name,
+      role: input.role,
+      expiresAt: input.expires_in_days ? new Date(Date.now() + input.expires_in_days * DAY_MS) : null,
+    }),
+  );
+  return {
+    ...keyView({ ...row, last_used_at: null, revoked_at: null, user_id: actor.userId }),
+    key: row.key,
+  };
+}
+
+/** Revokes a key; it stops working at once on every instance (key-cache invalidation). */
+export async function revokeTenantApiKey(deps: KeyDeps, actor: Actor, id: string) {
+  assertManagesKeys(actor);
+  const row = await deps.db.asTenant(actor.tenantId, (tx) => revokeApiKey(tx, id));
+  if (!row) throw new NotFoundError("api_key_not_found", "No such API key.");
+  await deps.keyCache.invalidateKey(id);
+  return keyView(row);
+}
+
+function keyView(k: KeyRow) {
+  return {
+    id: k.id,
+    name: k.name,
+    prefix: k.prefix,
+    role: k.role,
+    user_id: k.user_id,
+    created_at: k.created_at.toISOString(),
+    last_used_at: k.last_used_at?.toISOString() ?? null,
+    expires_at: k.expires_at?.toISOString() ?? null,
+    revoked_at: k.revoked_at?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,92 @@
+import { sql } from "kysely";
+import type { Tx } from "./db.js";
+import { afterCursor, cursorColumn, type Page } from "./pagination.js";
+import type { TenantStatus, UserRole } from "./schema.js";
+
+export interface KeyLookupRow {
+  key_id: string;
+  key_hash: string;
+  key_prefix: string;
+  tenant_id: string;
+  user_id: string | null;
+  role: UserRole;
+  rate_limit_rpm: number | null;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  tenant_slug: string;
+  tenant_name: string;
+  tenant_status: TenantStatus;
+  external_id: string | null;
+}
+
+export function insertApiKey(
+  tx: Tx,
+  key: {
+    tenantId: string;
+    userId: string | null;
+    name: string;
+    prefix: string;
+    keyHash: string;
+    role: UserRole;
+    rateLimitRpm?: number | null;
+    expiresAt?: Date | null;
+  },
+) {
+  return tx
+    .insertInto("api_keys")
+    .values({
+      tenant_id: key.tenantId,
+      user_id: key.userId,
+      name: key.name,
+      prefix: key.prefix,
+      key_hash: key.keyHash,
+      role: key.role,
+      rate_limit_rpm: key.rateLimitRpm ?? null,
+      expires_at: key.expiresAt ?? null,
+    })
+    .returning(["id", "name", "prefix", "role", "rate_limit_rpm", "created_at", "expires_at"])
+    .executeTakeFirstOrThrow();
+}
+
+/** The key with its tenant, found by hash across tenants (SECURITY DEFINER look-up). */
+export async function lookupApiKey(tx: Tx, keyHash: string): Promise<KeyLookupRow | undefined> {
+  const { rows } = await sql<KeyLookupRow>`SELECT * FROM lookup_api_key(${keyHash})`.execute(tx);
+  return rows[0];
+}
+
+export function touchLastUsed(tx: Tx, keyIds: string[], at: Date) {
+  return tx.updateTable("api_keys").set({ last_used_at: at }).where("id", "in", keyIds).execute();
+}
+
+const KEY_VIEW = ["id", "name", "prefix", "role", "created_at", "last_used_at", "expires_at", "revoked_at", "user_id"] as const;
+
+export function listApiKeys(tx: Tx, page: Page) {
+  return tx
+    .selectFrom("api_keys as k")
+    .select(KEY_VIEW)
+    .select(cursorColumn("k").as("cursor_at"))
+    .where(afterCursor("k", page.cursor))
+    .orderBy("created_at")
+    .orderBy("id")
+    .limit(page.limit + 1)
+    .execute();
+}
+
+/** Revokes a key of the current tenant; returns it (already revoked ones unchanged), or undefined. */
+export async function revokeApiKey(tx: Tx, id: string) {
+  await tx.updateTable("api_keys").set({ revoked_at: sql<Date>`now()` }).where("id", "=", id).where("revoked_at", "is", null).execute();
+  return tx.selectFrom("api_keys").select(KEY_VIEW).where("id", "=", id).executeTakeFirst();
+}
+
+/** Revokes every live key (of `role`, if given) a per-tenant actor made; returns their ids for cache invalidation. */
+export async function revokeKeysOfUser(tx: Tx, userId: string, role?: UserRole): Promise<string[]> {
+  const rows = await tx
+    .updateTable("api_keys")
+    .set({ revoked_at: sql<Date>`now()` })
+    .where("user_id", "=", userId)
+    .where("revoked_at", "is", null)
+    .$if(role !== undefined, (q) => q.where("role", "=", role!))
+    .returning("id")
+    .execute();
+  return rows.map((r) => r.id);
+}

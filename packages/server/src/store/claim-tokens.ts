@@ -1,0 +1,81 @@
+import { sql } from "kysely";
+import type { Tx } from "./db.js";
+import { afterCursor, cursorColumn, type Page } from "./pagination.js";
+import type { ClaimTokensTable, MembershipRole } from "./schema.js";
+
+export function insertClaimToken(
+  tx: Tx,
+  token: {
+    tenantId: string;
+    tokenHash: string;
+    role: MembershipRole;
+    maxUses: number;
+    expiresAt: Date;
+    kind: ClaimTokensTable["kind"];
+    createdBy: string | null;
+  },
+) {
+  return tx
+    .insertInto("claim_tokens")
+    .values({
+      tenant_id: token.tenantId,
+      token_hash: token.tokenHash,
+      role: token.role,
+      max_uses: token.maxUses,
+      expires_at: token.expiresAt,
+      kind: token.kind,
+      created_by: token.createdBy,
+    })
+    .returning(["id", "role", "max_uses", "used_count", "expires_at", "kind", "created_at"])
+    .executeTakeFirstOrThrow();
+}
+
+/** A claim token's id and tenant, found by hash across tenants (SECURITY DEFINER look-up). */
+export async function lookupClaimToken(tx: Tx, tokenHash: string) {
+  const { rows } = await sql<{ token_id: string; tenant_id: string }>`SELECT * FROM lookup_claim_token(${tokenHash})`.execute(tx);
+  return rows[0];
+}
+
+/**
+ * Spends one use, or nothing. One conditional UPDATE: concurrent claims queue on the row lock and
+ * re-check the condition after the winner commits, so used_count never passes max_uses.
+ */
+export function redeemClaimToken(tx: Tx, id: string) {
+  return tx
+    .updateTable("claim_tokens")
+    .set((eb) => ({ used_count: eb("used_count", "+", 1) }))
+    .where("id", "=", id)
+    .where("revoked_at", "is", null)
+    .where("expires_at", ">", sql<Date>`now()`)
+    .whereRef("used_count", "<", "max_uses")
+    .returning(["id", "role", "kind"])
+    .executeTakeFirst();
+}
+
+const CLAIM_TOKEN_VIEW = ["id", "role", "kind", "max_uses", "used_count", "expires_at", "revoked_at", "created_at", "created_by"] as const;
+
+export function findClaimToken(tx: Tx, id: string) {
+  return tx
+    .selectFrom("claim_tokens")
+    .select(CLAIM_TOKEN_VIEW)
+    .where("id", "=", id)
+    .executeTakeFirst();
+}
+
+export function listClaimTokens(tx: Tx, page: Page) {
+  return tx
+    .selectFrom("claim_tokens as c")
+    .select(CLAIM_TOKEN_VIEW)
+    .select(cursorColumn("c").as("cursor_at"))
+    .where(afterCursor("c", page.cursor))
+    .orderBy("created_at")
+    .orderBy("id")
+    .limit(page.limit + 1)
+    .execute();
+}
+
+/** Revokes a token of the current tenant; returns it (already revoked ones unchanged), or undefined. */
+export async function revokeClaimToken(tx: Tx, id: string) {
+  await tx.updateTable("claim_tokens").set({ revoked_at: sql<Date>`now()` }).where("id", "=", id).where("revoked_at", "is", null).execute();
+  return findClaimToken(tx, id);
+}

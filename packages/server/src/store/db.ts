@@ -1,0 +1,134 @@
+import { PGlite } from "@electric-sql/pglite";
+import { AsyncLocalStorage } from "node:async_hooks";
+import { mkdir } from "node:fs/promises";
+import { Kysely, PGliteDialect, PostgresDialect, sql, type Transaction } from "kysely";
+import pg from "pg";
+import type { DB } from "./schema.js";
+
+// Set while background work runs; the query counter skips it (see `untracked`).
+const untracked = new AsyncLocalStorage<true>();
+
+export type Engine = "pglite" | "postgres";
+export type Tx = Transaction<DB>;
+type Rows = Record<string, unknown>[];
+export type ExecScript = (script: string) => Promise<Rows>;
+
+function lastRows(result: { rows: Rows } | { rows: Rows }[]): Rows {
+  const results = Array.isArray(result) ? result : [result];
+  return results.at(-1)?.rows ?? [];
+}
+
+export interface DatabaseOptions {
+  /** postgres:// URL; when absent the embedded PGlite engine is used. */
+  databaseUrl?: string;
+  /** PGlite data directory; "memory://" keeps everything in memory. */
+  dataDir: string;
+  poolSize?: number;
+  /** Errors of idle pooled connections (server restart, terminated backend). */
+  onIdleError?: (err: Error) => void;
+}
+
+/**
+ * Every query the server makes goes through one of the three scopes below, each a transaction
+ * with `SET LOCAL ROLE`, so row-level security applies even though the connection belongs to the
+ * owner (who must not be used directly: it bypasses RLS as a superuser).
+ */
+export class Database {
+  /** Queries sent since start; the hot-path tests and benchmarks read it to prove "no query once warm". */
+  queryCount = 0;
+
+  private constructor(
+    readonly engine: Engine,
+    readonly kysely: Kysely<DB>,
+    private readonly ownerSessionImpl: <T>(fn: (exec: ExecScript) => Promise<T>) => Promise<T>,
+    private readonly closeImpl: () => Promise<void>,
+  ) {}
+
+  static async open(options: DatabaseOptions): Promise<Database> {
+    let db: Database;
+    const log = () => {
+      if (!untracked.getStore()) db.queryCount++;
+    };
+    if (options.databaseUrl) {
+      const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+      // Without a listener, an idle connection the server drops would crash the process; the pool
+      // replaces it on the next checkout.
+      pool.on("error", (err) => options.onIdleError?.(err));
+      const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log });
+      db = new Database(
+        "postgres",
+        kysely,
+        async (fn) => {
+          // One dedicated connection: the migration lock is held by the session.
+          const client = await pool.connect();
+          try {
+            return await fn(async (script) => lastRows(await client.query(script)));
+          } finally {
+            client.release();
+          }
+        },
+        () => kysely.destroy(),
+      );
+    } else {
+      if (!options.dataDir.startsWith("memory://")) await mkdir(options.dataDir, { recursive: true });
+      const pglite = new PGlite(options.dataDir);
+      await pglite.waitReady;
+      const kysely = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }), log });
+      db = new Database(
+        "pglite",
+        kysely,
+        (fn) => fn(async (script) => lastRows(await pglite.exec(script))),
+        () => kysely.destroy(),
+      );
+    }
+    return db;
+  }
+
+  /** Tenant work: br_app, and only the rows of `tenantId` are visible or writable. */
+  asTenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.scoped("br_app", tenantId, fn);
+  }
+
+  /** br_app with no tenant: nothing is visible except through the SECURITY DEFINER look-ups. */
+  asApp<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.scoped("br_app", "", fn);
+  }
+
+  /** Platform-admin and background work (dispatcher, digest): every tenant's rows. */
+  asPlatform<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.scoped("br_platform", "", fn);
+  }
+
+  private scoped<T>(role: string, tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.kysely.transaction().execute(async (tx) => {
+      // is_local = true: both settings end with the transaction, never leak to the next user of
+      // the pooled connection (DESIGN.md §5).
+      await sql`SELECT set_config('role', ${role}, true), set_config('br.tenant_id', ${tenantId}, true)`.execute(tx);
+      return fn(tx);
+    });
+  }
+
+  /**
+   * Runs background work (the event dispatcher) outside `queryCount`, which measures request
+   * paths: a poll landing between a test's two readings must not look like a query of the request.
+   */
+  untracked<T>(fn: () => Promise<T>): Promise<T> {
+    return untracked.run(true, fn);
+  }
+
+  /** One owner session running multi-statement scripts; only migrations use it. */
+  ownerSession<T>(fn: (exec: ExecScript) => Promise<T>): Promise<T> {
+    return this.ownerSessionImpl(fn);
+  }
+
+  close(): Promise<void> {
+    return this.closeImpl();
+  }
+}
+
+/** SQLSTATE of a failed query, for mapping constraint violations to API errors. */
+export function pgErrorCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+export const UNIQUE_VIOLATION = "23505";

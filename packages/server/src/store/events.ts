@@ -1,0 +1,100 @@
+import { sql } from "kysely";
+import type { Tx } from "./db.js";
+
+export interface ClaimedDelivery {
+  id: string;
+  event_id: string;
+  subscriber: string;
+  attempts: number;
+}
+
+const afterMs = (ms: number) => sql<Date>`now() + ${Math.max(0, Math.round(ms))} * interval '1 millisecond'`;
+
+/**
+ * Turns undispatched outbox rows into one delivery row per matching subscriber. SKIP LOCKED lets
+ * several instances fan out side by side without taking the same event twice; the unique
+ * (event_id, subscriber) index makes a repeated fan-out harmless anyway.
+ */
+export async function fanOutEvents(tx: Tx, subscribersFor: (type: string) => string[], batch: number): Promise<number> {
+  const events = await tx
+    .selectFrom("platform_events")
+    .select(["id", "type"])
+    .where("dispatched_at", "is", null)
+    .orderBy("created_at")
+    .limit(batch)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+  if (events.length === 0) return 0;
+  const rows = events.flatMap((e) => subscribersFor(e.type).map((subscriber) => ({ event_id: e.id, subscriber })));
+  if (rows.length > 0) {
+    await tx
+      .insertInto("event_deliveries")
+      .values(rows)
+      .onConflict((oc) => oc.columns(["event_id", "subscriber"]).doNothing())
+      .execute();
+  }
+  await tx
+    .updateTable("platform_events")
+    .set({ dispatched_at: sql`now()` })
+    .where(
+      "id",
+      "in",
+      events.map((e) => e.id),
+    )
+    .execute();
+  return events.length;
+}
+
+/**
+ * Reserves up to `limit` due deliveries of one subscriber for `leaseMs`: the attempt is counted
+ * and next_at moves to the end of the lease, so if this instance dies mid-delivery the row simply
+ * becomes due again. SKIP LOCKED: instances never wait on each other's rows.
+ */
+export function claimDueDeliveries(tx: Tx, subscriber: string, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+  const due = tx
+    .selectFrom("event_deliveries")
+    .select("id")
+    .where("status", "=", "pending")
+    .where("subscriber", "=", subscriber)
+    .where("next_at", "<=", sql<Date>`now()`)
+    .orderBy("next_at")
+    .limit(limit)
+    .forUpdate()
+    .skipLocked();
+  return tx
+    .updateTable("event_deliveries")
+    .set((eb) => ({ attempts: eb("attempts", "+", 1), next_at: afterMs(leaseMs) }))
+    .where("id", "in", due)
+    .returning(["id", "event_id", "subscriber", "attempts"])
+    .execute();
+}
+
+export function findEvents(tx: Tx, ids: string[]) {
+  return tx.selectFrom("platform_events").select(["id", "type", "data", "created_at"]).where("id", "in", ids).execute();
+}
+
+export function markDelivered(tx: Tx, id: string) {
+  return tx
+    .updateTable("event_deliveries")
+    .set({ status: "delivered", delivered_at: sql`now()`, last_error: null })
+    .where("id", "=", id)
+    .execute();
+}
+
+export function scheduleRetry(tx: Tx, id: string, delayMs: number, error: string) {
+  return tx.updateTable("event_deliveries").set({ next_at: afterMs(delayMs), last_error: error }).where("id", "=", id).execute();
+}
+
+export function markFailed(tx: Tx, id: string, error: string) {
+  return tx.updateTable("event_deliveries").set({ status: "failed", last_error: error }).where("id", "=", id).execute();
+}
+
+/** Gives a claim back untried (shutdown): due at once, and the interrupted attempt not counted. */
+export function releaseDelivery(tx: Tx, id: string) {
+  return tx
+    .updateTable("event_deliveries")
+    .set((eb) => ({ attempts: eb("attempts", "-", 1), next_at: sql`now()` }))
+    .where("id", "=", id)
+    .execute();
+}

@@ -1,0 +1,160 @@
+import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+export type TenantStatus = "pending" | "active" | "rejected" | "suspended";
+export type MembershipRole = "owner" | "admin" | "member";
+export type UserRole = "admin" | "developer";
+
+export interface TenantsTable {
+  id: string;
+  slug: string;
+  name: string;
+  status: TenantStatus;
+  admin_email: string;
+  source: "machine" | "oauth";
+  status_reason: string | null;
+  created_at: Timestamp;
+  activated_at: NullableTimestamp;
+}
+
+export interface TenantStatusHistoryTable {
+  id: Generated<string>;
+  tenant_id: string;
+  from_status: TenantStatus | null;
+  to_status: TenantStatus;
+  reason: string | null;
+  actor: string | null;
+  created_at: Timestamp;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  tenant_id: string;
+  kind: "machine" | "human";
+  external_id: string | null;
+  email: string | null;
+  role: UserRole;
+  created_at: Timestamp;
+}
+
+export interface TenantMembershipsTable {
+  id: Generated<string>;
+  external_id: string;
+  tenant_id: string;
+  user_id: string;
+  role: MembershipRole;
+  created_at: Timestamp;
+}
+
+export interface ApiKeysTable {
+  id: Generated<string>;
+  tenant_id: string;
+  user_id: string | null;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  role: UserRole;
+  scopes: ColumnType<string[], string[] | undefined, string[]>;
+  rate_limit_rpm: number | null;
+  created_at: Timestamp;
+  last_used_at: NullableTimestamp;
+  expires_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+}
+
+export interface ClaimTokensTable {
+  id: Generated<string>;
+  tenant_id: string;
+  token_hash: string;
+  role: MembershipRole;
+  max_uses: number;
+  used_count: ColumnType<number, number | undefined, number>;
+  expires_at: Timestamp;
+  created_by: string | null;
+  created_at: Timestamp;
+  revoked_at: NullableTimestamp;
+  kind: "registration" | "link" | "invite";
+}
+
+export interface InviteCodesTable {
+  id: Generated<string>;
+  code: string;
+  max_uses: number | null;
+  used_count: ColumnType<number, number | undefined, number>;
+  expires_at: NullableTimestamp;
+  note: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  deleted_at: NullableTimestamp;
+}
+
+export interface DeviceAuthorizationsTable {
+  id: Generated<string>;
+  device_code_hash: string;
+  user_code: string;
+  tenant_id: string;
+  role: MembershipRole;
+  interval: ColumnType<number, number | undefined, number>;
+  expires_at: Timestamp;
+  status: ColumnType<"pending" | "linked" | "denied" | "expired", string | undefined, string>;
+  linked_external_id: string | null;
+  linked_user_id: string | null;
+  last_polled_at: NullableTimestamp;
+  delivered_at: NullableTimestamp;
+  created_by_key_id: string | null;
+  created_at: Timestamp;
+}
+
+export interface PlatformEventsTable {
+  id: string;
+  type: string;
+  tenant_id: string | null;
+  data: ColumnType<Record<string, unknown>, string, string>;
+  created_at: Timestamp;
+  dispatched_at: NullableTimestamp;
+}
+
+export interface EventDeliveriesTable {
+  id: Generated<string>;
+  event_id: string;
+  subscriber: string;
+  status: ColumnType<"pending" | "delivered" | "failed", string | undefined, string>;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_at: Timestamp;
+  last_error: string | null;
+  delivered_at: NullableTimestamp;
+  created_at: Timestamp;
+}
+
+export interface UsageEventsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  key_id: string | null;
+  model: string;
+  prompt_tokens: number;
+  completion_tokens: number;
+  latency_ms: number;
+  status: number;
+  created_at: Timestamp;
+}
+
+export interface DB {
+  tenants: TenantsTable;
+  tenant_status_history: TenantStatusHistoryTable;
+  users: UsersTable;
+  tenant_memberships: TenantMembershipsTable;
+  api_keys: ApiKeysTable;
+  claim_tokens: ClaimTokensTable;
+  invite_codes: InviteCodesTable;
+  device_authorizations: DeviceAuthorizationsTable;
+  platform_events: PlatformEventsTable;
+  event_deliveries: EventDeliveriesTable;
+  usage_events: UsageEventsTable;
+}
+
+export type Tenant = Selectable<TenantsTable>;
+export type NewTenant = Insertable<TenantsTable>;
+export type ApiKeyRow = Selectable<ApiKeysTable>;
+export type InviteCode = Selectable<InviteCodesTable>;

@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { API_KEY_PREFIX, generateToken } from "../../src/lib/tokens.js";
+import { registerTenant, setTenantStatus, startTestServer, type TestServer } from "../support/harness.js";
+import { ENGINES } from "../support/services.js";
+
+describe.each(ENGINES)("API-key auth boundary on %s", (engine) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    // Background pollers off, so the query counter sees only what requests do.
+    server = await startTestServer({ engine, env: { BR_EVENTS_POLL_MS: "600000", BR_USAGE_FLUSH_MS: "600000" } });
+  });
+  afterAll(() => server.close());
+
+  it("GET /v1/tenant returns the caller's tenant and key", async () => {
+    const reg = await registerTenant(server, { active: true, name: "Key Lab" });
+    const res = await server.request("/v1/tenant", { token: reg.key });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      tenant: { id: reg.tenantId, slug: reg.slug, name: "Key Lab", status: "active" },
+      key: { id: reg.keyId, prefix: reg.key.slice(0, 12), role: "admin" },
+    });
+  });
+
+  it("refuses a missing credential or another scheme with 401", async () => {
+    const attempts: Record<string, string>[] = [{}, { authorization: "Basic abc" }, { authorization: "Bearer" }];
+    for (const headers of attempts) {
+      const res = await server.request("/v1/tenant", { headers });
+      expect(res.status).toBe(401);
+      expect(res.body.error).toMatchObject({ type: "authentication_error", code: "missing_api_key" });
+      expect(res.headers.get("www-authenticate")).toBe("Bearer");
+    }
+  });
+
+  it("refuses a key with a bad checksum or prefix without any database query", async () => {
+    const reg = await registerTenant(server, { active: true });
+    const last = reg.key.at(-1) === "A" ? "B" : "A";
+    const forged = [reg.key.slice(0, -1) + last, reg.key.replace("br_live_", "br_test_"), "br_live_short", generateToken("brct_")];
+    const before = server.deps.db.queryCount;
+    for (const key of forged) {
+      const res = await server.request("/v1/tenant", { token: key });
+      expect(res.status).toBe(401);
+      expect(res.body.error.code).toBe("invalid_api_key");
+    }
+    expect(server.deps.db.queryCount).toBe(before);
+  });
+
+  it("refuses a well-formed unknown key, and remembers it briefly instead of asking again", async () => {
+    const unknown = generateToken(API_KEY_PREFIX);
+    const first = await server.request("/v1/tenant", { token: unknown });
+    expect(first.status).toBe(401);
+    const before = server.deps.db.queryCount;
+    const second = await server.request("/v1/tenant", { token: unknown });
+    expect(second.status).toBe(401);
+    expect(server.deps.db.queryCount).toBe(before);
+  });
+
+  it("makes no database query per request once the key cache is warm", async () => {
+    const reg = await registerTenant(server, { active: true });
+    await server.request("/v1/tenant", { token: reg.key });
+    const before = server.deps.db.queryCount;
+    for (let i = 0; i < 25; i++) expect((await server.request("/v1/tenant", { token: reg.key })).status).toBe(200);
+    expect(server.deps.db.queryCount).toBe(before);
+  });
+
+  it.each([
+    ["pending", "tenant_pending", "wait"],
+    ["rejected", "tenant_rejected", "escalate"],
+    ["suspended", "tenant_suspended", "escalate"],
+  ] as const)("refuses keys of a %s tenant with 403 %s", async (status, code, action) => {
+    const reg = await registerTenant(server, { active: true });
+    expect((await server.request("/v1/tenant", { token: reg.key })).status).toBe(200);
+    await setTenantStatus(server, reg.tenantId, status);
+    const res = await server.request("/v1/tenant", { token: reg.key });
+    expect(res.status).toBe(403);
+    expect(res.body.error).toEqual({ type: "permission_error", code, message: expect.any(String), recovery: { action } });
+  });
+
+  it("serves a status change only after the tenant's cached keys are invalidated", async () => {
+    const reg = await registerTenant(server, { active: true });
+    await server.request("/v1/tenant", { token: reg.key });
+    await server.deps.db.asPlatform((tx) => tx.updateTable("tenants").set({ status: "suspended" }).where("id", "=", reg.tenantId).execute());
+    // Cached: the change is invisible until someone invalidates (admin suspend does).
+    expect((await server.request("/v1/tenant", { token: reg.key })).status).toBe(200);
+    await server.deps.keyCache.invalidateTenant(reg.tenantId);
+    expect((await server.request("/v1/tenant", { token: reg.key })).status).toBe(403);
+  });
+
+  it("refuses a revoked key at once after invalidating it, and an expired key", async () => {
+    const reg = await registerTenant(server, { active: true });
+    await server.request("/v1/tenant", { token: reg.key });
+    await server.deps.db.asPlatform((tx) => tx.updateTable("api_keys").set({ revoked_at: new Date() }).where("id", "=", reg.keyId).execute());
+    await server.deps.keyCache.invalidateKey(reg.keyId);
+    const revoked = await server.request("/v1/tenant", { token: reg.key });
+    expect(revoked.status).toBe(401);
+    expect(revoked.body.error.code).toBe("api_key_revoked");
+
+    const other = await registerTenant(server, { active: true });
+    await server.deps.db.asPlatform((tx) =>
+      tx.updateTable("api_keys").set({ expires_at: new Date(Date.now() - 1000) }).where("id", "=", other.keyId).execute(),
+    );
+    const expired = await server.request("/v1/tenant", { token: other.key });
+    expect(expired.status).toBe(401);
+    expect(expired.body.error.code).toBe("api_key_expired");
+  });
+
+  it("records last use in a batch, off the request path", async () => {
+    const reg = await registerTenant(server, { active: true });
+    await server.request("/v1/tenant", { token: reg.key });
+    const read = () =>
+      server.deps.db.asPlatform((tx) => tx.selectFrom("api_keys").select("last_used_at").where("id", "=", reg.keyId).executeTakeFirstOrThrow());
+    expect((await read()).last_used_at).toBeNull();
+    await server.deps.keyUsage.flush();
+    expect((await read()).last_used_at).toBeInstanceOf(Date);
+  });
+});

@@ -1,0 +1,93 @@
+import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
+import { afterAll, describe, expect, it } from "vitest";
+import type { SharedCache } from "../../src/cache/interface.js";
+import { MemoryCache } from "../../src/cache/memory.js";
+import { RedisCache } from "../../src/cache/redis.js";
+import { RateLimitError } from "../../src/http/errors.js";
+import type { Limits } from "../../src/limits/interface.js";
+import { memoryLimits } from "../../src/limits/memory.js";
+import { redisLimits } from "../../src/limits/redis.js";
+import { HAS_REDIS, REDIS_URL } from "../support/services.js";
+
+const prefix = `brt:${randomBytes(4).toString("hex")}:`;
+const caches: [string, () => SharedCache][] = [["memory", () => new MemoryCache()]];
+if (HAS_REDIS) caches.push(["redis", () => new RedisCache(REDIS_URL!, prefix)]);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe.each(caches)("SharedCache (%s)", (_, make) => {
+  const cache = make();
+  afterAll(() => cache.close());
+
+  it("stores values until their time to live runs out", async () => {
+    await cache.set("a", "1", 150);
+    expect(await cache.get("a")).toBe("1");
+    await sleep(300);
+    expect(await cache.get("a")).toBeNull();
+  });
+
+  it("add stores only when absent", async () => {
+    expect(await cache.add("once", "x", 5_000)).toBe(true);
+    expect(await cache.add("once", "y", 5_000)).toBe(false);
+    expect(await cache.get("once")).toBe("x");
+    await cache.delete("once");
+    expect(await cache.get("once")).toBeNull();
+  });
+
+  it("delivers published messages to subscribers", async () => {
+    const received: string[] = [];
+    await cache.subscribe("chan", (m) => received.push(m), () => undefined);
+    await cache.publish("chan", "hello");
+    await expect.poll(() => received, { timeout: 2000 }).toEqual(["hello"]);
+  });
+});
+
+const limitsKinds: [string, () => Limits][] = [["memory", () => memoryLimits()]];
+let redis: Redis | undefined;
+if (HAS_REDIS) {
+  limitsKinds.push([
+    "redis",
+    () => {
+      redis = new Redis(REDIS_URL!);
+      return redisLimits(redis);
+    },
+  ]);
+}
+afterAll(() => redis?.quit());
+
+describe.each(limitsKinds)("Limits (%s)", (_, make) => {
+  const limits = make();
+
+  it("refuses past the budget with a RateLimitError carrying Retry-After", async () => {
+    const limiter = limits.limiter({ name: `t-${randomBytes(3).toString("hex")}`, points: 2, durationSeconds: 60 });
+    await limiter.consume("k");
+    await limiter.assertNotBlocked("k");
+    await limiter.consume("k");
+    const err = await limiter.consume("k").catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RateLimitError);
+    expect(Number((err as RateLimitError).headers!["Retry-After"])).toBeGreaterThan(0);
+    await expect(limiter.assertNotBlocked("k")).rejects.toBeInstanceOf(RateLimitError);
+    await limiter.consume("other-key");
+    await limiter.reset("k");
+    await limiter.consume("k");
+  });
+});
+
+describe.runIf(HAS_REDIS)("Limits over Redis are shared between instances", () => {
+  it("two instances spend from one budget", async () => {
+    const a = new Redis(REDIS_URL!);
+    const b = new Redis(REDIS_URL!);
+    try {
+      const spec = { name: `shared-${randomBytes(3).toString("hex")}`, points: 2, durationSeconds: 60 };
+      await redisLimits(a).limiter(spec).consume("ip");
+      await redisLimits(b).limiter(spec).consume("ip");
+      await expect(redisLimits(a).limiter(spec).consume("ip")).rejects.toBeInstanceOf(RateLimitError);
+      // Another deployment on the same Redis (another BR_REDIS_PREFIX) has its own budget.
+      await redisLimits(a, `brt:${randomBytes(4).toString("hex")}:`).limiter(spec).consume("ip");
+    } finally {
+      await a.quit();
+      await b.quit();
+    }
+  });
+});

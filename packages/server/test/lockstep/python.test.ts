@@ -1,0 +1,21 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { lockstepEnv, startLockstepServer, type LockstepServer } from "./fixtures.js";
+import { run, SDK_PY } from "./processes.js";
+
+describe("Python SDK (unittest) against a live server", () => {
+  let server: LockstepServer;
+  beforeAll(async () => {
+    server = await startLockstepServer();
+  });
+  afterAll(() => server?.close());
+
+  it("python3 -m unittest discover passes, sync and async, with no test skipped", async () => {
+    const result = await run("python3", ["-m", "unittest", "discover", "-s", "tests", "-t", ".", "-v"], {
+      cwd: SDK_PY,
+      env: { ...lockstepEnv(server), PYTHONDONTWRITEBYTECODE: "1" },
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).not.toMatch(/skipped/);
+    expect(result.stderr).toMatch(/AsyncLiveTest/);
+  }, 180_000);
+});

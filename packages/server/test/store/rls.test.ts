@@ -1,0 +1,99 @@
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { registerTenant, startTestServer, type Registered, type TestServer } from "../support/harness.js";
+import { ENGINES } from "../support/services.js";
+
+const TENANT_TABLES = [
+  "tenant_status_history",
+  "users",
+  "tenant_memberships",
+  "api_keys",
+  "claim_tokens",
+  "device_authorizations",
+  "usage_events",
+] as const;
+
+describe.each(ENGINES)("row-level security on %s", (engine) => {
+  let server: TestServer;
+  let a: Registered;
+  let b: Registered;
+  beforeAll(async () => {
+    server = await startTestServer({ engine });
+    a = await registerTenant(server, { active: true });
+    b = await registerTenant(server, { active: true });
+    // Give tenant A a row in every tenant table so "returns nothing" means something.
+    await server.deps.db.asTenant(a.tenantId, async (tx) => {
+      const user = await tx.selectFrom("users").select("id").executeTakeFirstOrThrow();
+      await tx.insertInto("tenant_memberships").values({ external_id: "ext-a", tenant_id: a.tenantId, user_id: user.id, role: "owner" }).execute();
+      await tx
+        .insertInto("device_authorizations")
+        .values({ device_code_hash: `h-${a.tenantId}`, user_code: "BCDFGHJK", tenant_id: a.tenantId, role: "member", expires_at: new Date(Date.now() + 60_000) })
+        .execute();
+      await tx.insertInto("usage_events").values({ tenant_id: a.tenantId, model: "echo", prompt_tokens: 1, completion_tokens: 1, latency_ms: 1, status: 200 }).execute();
+    });
+  });
+  afterAll(() => server.close());
+
+  it.each(TENANT_TABLES)("%s: tenant A's rows are visible to A and invisible to B", async (table) => {
+    const count = (tenantId: string) =>
+      server.deps.db.asTenant(tenantId, async (tx) =>
+        Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)} WHERE tenant_id = ${a.tenantId}`.execute(tx)).rows[0]!.n),
+      );
+    expect(await count(a.tenantId)).toBeGreaterThan(0);
+    expect(await count(b.tenantId)).toBe(0);
+  });
+
+  it("tenants: each tenant sees only itself; no tenant context sees nothing", async () => {
+    const slugs = await server.deps.db.asTenant(b.tenantId, (tx) => tx.selectFrom("tenants").select("id").execute());
+    expect(slugs).toEqual([{ id: b.tenantId }]);
+    expect(await server.deps.db.asApp((tx) => tx.selectFrom("api_keys").selectAll().execute())).toEqual([]);
+  });
+
+  it("refuses writing a row for another tenant (WITH CHECK) and updating its rows changes nothing", async () => {
+    await expect(
+      server.deps.db.asTenant(b.tenantId, (tx) =>
+        tx.insertInto("users").values({ tenant_id: a.tenantId, kind: "machine", role: "admin" }).execute(),
+      ),
+    ).rejects.toThrow(/row-level security/);
+    const result = await server.deps.db.asTenant(b.tenantId, (tx) =>
+      tx.updateTable("api_keys").set({ name: "hijacked" }).where("tenant_id", "=", a.tenantId).executeTakeFirst(),
+    );
+    expect(Number(result.numUpdatedRows)).toBe(0);
+  });
+
+  it("forces RLS on every tenant table", async () => {
+    const rows = await server.deps.db.asPlatform((tx) =>
+      sql<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean }>`
+        SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class
+        WHERE relname = ANY(${["tenants", ...TENANT_TABLES]}) AND relkind = 'r'`.execute(tx),
+    );
+    expect(rows.rows).toHaveLength(TENANT_TABLES.length + 1);
+    for (const r of rows.rows) expect([r.relname, r.relrowsecurity, r.relforcerowsecurity]).toEqual([r.relname, true, true]);
+  });
+
+  it("auth look-ups are SECURITY DEFINER, owned by br_platform, with a pinned search_path and no PUBLIC execute", async () => {
+    const { rows } = await server.deps.db.asPlatform((tx) =>
+      sql<{ proname: string; prosecdef: boolean; owner: string; proconfig: string[] | null; public_exec: boolean; app_exec: boolean }>`
+        SELECT p.proname, p.prosecdef, pg_get_userbyid(p.proowner) AS owner, p.proconfig,
+               EXISTS (SELECT 1 FROM aclexplode(p.proacl) a WHERE a.grantee = 0 AND a.privilege_type = 'EXECUTE') AS public_exec,
+               has_function_privilege('br_app', p.oid, 'EXECUTE') AS app_exec
+          FROM pg_proc p
+         WHERE p.proname IN ('lookup_api_key', 'resolve_tenant_memberships', 'lookup_claimable_by_email')`.execute(tx),
+    );
+    expect(rows).toHaveLength(3);
+    for (const f of rows) {
+      expect(f).toMatchObject({ prosecdef: true, owner: "br_platform", public_exec: false, app_exec: true });
+      expect(f.proconfig).toContain("search_path=pg_catalog, pg_temp");
+    }
+  });
+
+  it("resolve_tenant_memberships and lookup_claimable_by_email answer across tenants from a tenant-less context", async () => {
+    const memberships = await server.deps.db.asApp((tx) => sql<{ tenant_id: string }>`SELECT * FROM resolve_tenant_memberships('ext-a')`.execute(tx));
+    expect(memberships.rows.map((r) => r.tenant_id)).toEqual([a.tenantId]);
+  });
+
+  it("runs every migration on this engine and records it", async () => {
+    const rows = await server.deps.db.ownerSession((exec) => exec("SELECT name FROM schema_migrations ORDER BY name"));
+    expect(rows.map((r) => r.name)).toEqual(expect.arrayContaining(["0001_schema.sql", "0002_security.sql"]));
+  });
+});
