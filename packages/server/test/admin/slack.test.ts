@@ -84,6 +84,21 @@ describe.each(ENGINES)("Slack on %s", (engine) => {
     expect(JSON.stringify(update.body.blocks)).not.toContain("approve_tenant");
   });
 
+  it("replaces the clicked message with chat.update when the click carries no response_url", async () => {
+    const reg = await registerTenant(server);
+    const ts = `${Date.now() / 1000}1`; // a message of its own: the decision's own update targets the posted one
+    const payload = { ...buttonClick("approve_tenant", reg.tenantId, SLACK_ADMIN, ""), response_url: undefined };
+    payload.container.message_ts = ts;
+    const req = slackRequest(payload);
+    const res = await server.request("/webhooks/slack/action", { rawBody: req.rawBody, headers: req.headers });
+    expect(res.body.outcome).toBe("approved");
+    const update = await waitFor("the chat.update of the clicked message", () => slack.to("/api/chat.update").find((r) => r.body.ts === ts));
+    expect(update.headers.authorization).toBe(`Bearer ${SLACK_BOT_TOKEN}`);
+    expect(update.body.channel).toBe("CADMIN");
+    expect(update.body.text).toContain(`approved by <@${SLACK_ADMIN}>`);
+    expect(JSON.stringify(update.body.blocks)).not.toContain("approve_tenant");
+  });
+
   it("rejects on a signed Reject click", async () => {
     const reg = await registerTenant(server);
     const res = await click("reject_tenant", reg.tenantId).send();
