@@ -6,7 +6,7 @@ import { writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
 import { createApp } from "../src/app.js";
-import { KeyCache } from "../src/auth/key-cache.js";
+import { KeyCache } from "../src/auth/api-key/key-cache.js";
 import { MemoryCache } from "../src/cache/memory.js";
 import { loadConfig } from "../src/config.js";
 import type { Deps } from "../src/deps.js";

@@ -6,9 +6,9 @@ import { RedisCache } from "./cache/redis.js";
 import type { Config } from "./config.js";
 import { loadDevSigner, type DevSigner } from "./auth/dev-signer.js";
 import { createJwtVerifier, type VerifyJwt } from "./auth/jwt.js";
-import { KeyCache } from "./auth/key-cache.js";
+import { KeyCache } from "./auth/api-key/key-cache.js";
 import { DevicePollCache } from "./services/device-poll-cache.js";
-import { KeyUsageTracker } from "./auth/key-usage.js";
+import { KeyUsageTracker } from "./auth/api-key/key-usage.js";
 import type { Limits } from "./limits/interface.js";
 import { memoryLimits } from "./limits/memory.js";
 import { redisLimits } from "./limits/redis.js";
@@ -18,8 +18,8 @@ import { ProviderRegistry } from "./providers/registry.js";
 import { UsageMeter } from "./services/metering.js";
 import { EventBus, type Subscriber } from "./events/bus.js";
 import { Dispatcher } from "./events/dispatcher.js";
-import { builtInSubscribers } from "./events/subscribers/index.js";
-import { createMailTransport } from "./events/subscribers/mail-transport.js";
+import { builtInSubscribers } from "./events/subscribers.js";
+import { createMailTransport } from "./integrations/email/transport.js";
 
 /** Everything a request, a tool or a background job may need; built once, closed once. */
 export interface Deps {

@@ -1,7 +1,6 @@
-import type { EventType, PlatformEvent } from "./types.js";
+import type { EventPattern, MatchedBy, PlatformEvent } from "./types.js";
 
-/** An exact event type, a family (`tenant.*`) or everything (`*`). */
-export type EventPattern = EventType | `${string}.*` | "*";
+export type { EventPattern } from "./types.js";
 
 export interface DeliveryContext {
   /** event_deliveries.id: the same on every retry of this event to this subscriber, for dedupe. */
@@ -15,10 +14,11 @@ export interface DeliveryContext {
  * A durable subscriber. `name` is what its delivery rows are stored under, so a subscriber that
  * registers again under the same name after a restart receives what was still owed to it.
  */
-export interface Subscriber {
+export interface Subscriber<P extends EventPattern = EventPattern> {
   name: string;
-  patterns: EventPattern[];
-  handle(event: PlatformEvent, ctx: DeliveryContext): Promise<void>;
+  patterns: readonly P[];
+  /** Receives only the events its patterns match, typed by the EventMap. */
+  handle(event: PlatformEvent<MatchedBy<P>>, ctx: DeliveryContext): Promise<void>;
 }
 
 /** Thrown by a handler that was told when to come back (HTTP 429 Retry-After). */

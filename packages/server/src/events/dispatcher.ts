@@ -12,7 +12,7 @@ import {
   type ClaimedDelivery,
 } from "../store/events.js";
 import { RetryLaterError, type EventBus } from "./bus.js";
-import type { EventType, PlatformEvent } from "./types.js";
+import type { PlatformEvent } from "./types.js";
 
 const FAN_OUT_BATCH = 200;
 // Per subscriber: a slow or hanging receiver holds at most this many claims, never the others'.
@@ -82,8 +82,7 @@ export class Dispatcher {
         return { rows, events: new Map(events.map((e) => [e.id, e])) };
       });
       for (const row of claimed.rows) {
-        const e = claimed.events.get(row.event_id)!;
-        this.deliver(row, { type: e.type as EventType, id: e.id, timestamp: e.created_at.toISOString(), data: e.data });
+        this.deliver(row, claimed.events.get(row.event_id)!);
       }
     } catch (err) {
       this.log.warn({ err }, "event dispatch poll failed");

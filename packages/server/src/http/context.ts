@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Identity } from "../auth/jwt.js";
-import type { KeyRecord } from "../auth/key-cache.js";
+import type { KeyRecord } from "../auth/api-key/key-cache.js";
 import type { Actor } from "../services/actor.js";
 import type { MembershipRow } from "../store/memberships.js";
 

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { Tx } from "./db.js";
+import { eventField } from "./events.js";
 import type { TenantStatus } from "./schema.js";
 
 /**
@@ -99,7 +100,7 @@ export async function inviteRedemptionsSince(tx: Tx, since: Date): Promise<numbe
     .select(sql<number>`count(*)::int`.as("n"))
     .where("type", "=", "tenant.signup")
     .where("created_at", ">=", since)
-    .where(sql<boolean>`(data->>'viaInvite') = 'true'`)
+    .where(eventField("tenant.signup", "viaInvite"), "=", "true")
     .executeTakeFirstOrThrow();
   return row.n;
 }

@@ -1,4 +1,5 @@
-import { sql } from "kysely";
+import { sql, type RawBuilder } from "kysely";
+import type { EventMap, EventType, PlatformEvent } from "../events/types.js";
 import type { Tx } from "./db.js";
 
 export interface ClaimedDelivery {
@@ -70,8 +71,29 @@ export function claimDueDeliveries(tx: Tx, subscriber: string, limit: number, le
     .execute();
 }
 
-export function findEvents(tx: Tx, ids: string[]) {
-  return tx.selectFrom("platform_events").select(["id", "type", "data", "created_at"]).where("id", "in", ids).execute();
+/** The outbox row of an event; written only through `emit`, which types `data` by the EventMap. */
+export async function insertEvent<T extends EventType>(
+  tx: Tx,
+  event: { id: string; type: T; tenantId: string | null; data: EventMap[T]; createdAt: string },
+): Promise<void> {
+  await tx
+    .insertInto("platform_events")
+    .values({ id: event.id, type: event.type, tenant_id: event.tenantId, data: JSON.stringify(event.data), created_at: event.createdAt })
+    .execute();
+}
+
+export async function findEvents(tx: Tx, ids: string[]): Promise<PlatformEvent[]> {
+  const rows = await tx.selectFrom("platform_events").select(["id", "type", "data", "created_at"]).where("id", "in", ids).execute();
+  // Trusted: every row was written by insertEvent from a value of its type's EventMap shape.
+  return rows.map((r) => ({ type: r.type, id: r.id, timestamp: r.created_at.toISOString(), data: r.data }) as PlatformEvent);
+}
+
+/**
+ * `data->>'field'` for a field the EventMap names, so SQL over event data breaks at compile time
+ * when the event's shape changes instead of silently matching nothing.
+ */
+export function eventField<T extends EventType>(_type: T, field: keyof EventMap[T] & string): RawBuilder<string | null> {
+  return sql<string | null>`(data->>${sql.lit(field)})`;
 }
 
 export function markDelivered(tx: Tx, id: string) {

@@ -111,7 +111,8 @@ export interface PlatformEventsTable {
   id: string;
   type: string;
   tenant_id: string | null;
-  data: ColumnType<Record<string, unknown>, string, string>;
+  // The JSON of an EventMap value; read back through store/events.ts findEvents.
+  data: ColumnType<unknown, string, string>;
   created_at: Timestamp;
   dispatched_at: NullableTimestamp;
 }

@@ -115,7 +115,16 @@ describe.each(ENGINES)("event bus on %s", (engine) => {
   it("gives a crashed instance's claim back after its lease and delivers it", async () => {
     const ghost = probe("t-ghost", ["tenant.claimed"]);
     const event = await server.deps.db.asPlatform(async (tx) => {
-      const e = await emit(tx, "tenant.claimed", { tenantId: "00000000-0000-4000-8000-000000000001" });
+      const e = await emit(tx, "tenant.claimed", {
+        tenantId: "00000000-0000-4000-8000-000000000001",
+        tenantSlug: "ghost",
+        tenantName: "Ghost",
+        subject: "ghost-subject",
+        email: null,
+        role: "member",
+        via: "token",
+        kind: "link",
+      });
       await tx.updateTable("platform_events").set({ dispatched_at: new Date() }).where("id", "=", e.id).execute();
       await tx.insertInto("event_deliveries").values({ event_id: e.id, subscriber: "t-ghost" }).execute();
       return e;

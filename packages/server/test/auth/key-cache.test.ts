@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { KeyCache, type KeyRecord } from "../../src/auth/key-cache.js";
+import { KeyCache, type KeyRecord } from "../../src/auth/api-key/key-cache.js";
 import type { SharedCache } from "../../src/cache/interface.js";
 import { MemoryCache } from "../../src/cache/memory.js";
 import { RedisCache } from "../../src/cache/redis.js";

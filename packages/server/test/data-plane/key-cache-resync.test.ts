@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { KeyCache, type KeyRecord } from "../../src/auth/key-cache.js";
+import { KeyCache, type KeyRecord } from "../../src/auth/api-key/key-cache.js";
 import { MemoryCache } from "../../src/cache/memory.js";
 
 const record: KeyRecord = {

@@ -1,6 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import type { Deps } from "../../deps.js";
-import { authenticateApiKey } from "../../services/api-key-auth.js";
+import { authenticateApiKey } from "../../auth/api-key/authenticate.js";
 import type { AppEnv } from "../context.js";
 import { AuthenticationError, PermissionError } from "../errors.js";
 

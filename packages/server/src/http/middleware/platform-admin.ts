@@ -2,7 +2,7 @@ import { createMiddleware } from "hono/factory";
 import type { Deps } from "../../deps.js";
 import { API_KEY_PREFIX } from "../../lib/tokens.js";
 import { isPlatformAdmin, type Actor } from "../../services/actor.js";
-import { authenticateApiKey } from "../../services/api-key-auth.js";
+import { authenticateApiKey } from "../../auth/api-key/authenticate.js";
 import { membershipsOf } from "../../services/memberships.js";
 import type { AppEnv } from "../context.js";
 import { AuthenticationError, PermissionError } from "../errors.js";

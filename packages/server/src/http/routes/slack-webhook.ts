@@ -1,5 +1,5 @@
 import type { Deps } from "../../deps.js";
-import { handleSlackAction } from "../../services/admin/slack-actions.js";
+import { handleSlackAction } from "../../integrations/slack/actions.js";
 import type { App } from "../context.js";
 
 /**

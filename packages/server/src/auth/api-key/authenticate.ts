@@ -1,10 +1,10 @@
-import type { Deps } from "../deps.js";
-import type { KeyRecord } from "../auth/key-cache.js";
-import { AuthenticationError } from "../http/errors.js";
-import { API_KEY_PREFIX, isWellFormed, safeEqual, sha256 } from "../lib/tokens.js";
-import { lookupApiKey } from "../store/api-keys.js";
-import { isPlatformAdmin, type Actor } from "./actor.js";
-import { assertTenantActive } from "./tenant-status.js";
+import type { Deps } from "../../deps.js";
+import type { KeyRecord } from "./key-cache.js";
+import { AuthenticationError } from "../../http/errors.js";
+import { API_KEY_PREFIX, isWellFormed, safeEqual, sha256 } from "../../lib/tokens.js";
+import { lookupApiKey } from "../../store/api-keys.js";
+import { isPlatformAdmin, type Actor } from "../../services/actor.js";
+import { assertTenantActive } from "../../services/tenant-status.js";
 
 type AuthDeps = Pick<Deps, "db" | "keyCache" | "keyUsage" | "config">;
 

@@ -2,7 +2,7 @@ import nodemailer from "nodemailer";
 import type { Logger } from "pino";
 import { Resend } from "resend";
 import type { Config } from "../../config.js";
-import { RetryLaterError } from "../bus.js";
+import { RetryLaterError } from "../../events/bus.js";
 
 export interface Mail {
   to: string[];

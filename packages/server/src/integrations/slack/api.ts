@@ -1,5 +1,5 @@
 import type { Config } from "../../config.js";
-import { RetryLaterError } from "../bus.js";
+import { RetryLaterError } from "../../events/bus.js";
 
 type SlackConfig = Pick<Config, "SLACK_API_URL" | "SLACK_BOT_TOKEN" | "SLACK_CHANNEL_ID" | "SLACK_WEBHOOK_URL">;
 

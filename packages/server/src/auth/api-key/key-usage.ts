@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
-import { touchLastUsed } from "../store/api-keys.js";
-import type { Database } from "../store/db.js";
+import { touchLastUsed } from "../../store/api-keys.js";
+import type { Database } from "../../store/db.js";
 
 const FLUSH_INTERVAL_MS = 10_000;
 

@@ -1,12 +1,12 @@
 import type { Logger } from "pino";
-import type { SharedCache } from "../../cache/interface.js";
-import type { Config } from "../../config.js";
-import type { Database } from "../../store/db.js";
-import type { Subscriber } from "../bus.js";
-import { founderEmailSubscriber, tenantEmailSubscriber } from "./email.js";
-import type { MailTransport } from "./mail-transport.js";
-import { slackConfigured } from "./slack-api.js";
-import { slackSubscriber } from "./slack.js";
+import type { SharedCache } from "../cache/interface.js";
+import type { Config } from "../config.js";
+import type { Database } from "../store/db.js";
+import type { Subscriber } from "./bus.js";
+import { founderEmailSubscriber, tenantEmailSubscriber } from "../integrations/email/subscriber.js";
+import type { MailTransport } from "../integrations/email/transport.js";
+import { slackConfigured } from "../integrations/slack/api.js";
+import { slackSubscriber } from "../integrations/slack/subscriber.js";
 
 /** The subscribers this configuration asks for: Slack when configured, email always (log only without a transport). */
 export function builtInSubscribers(config: Config, db: Database, mail: MailTransport, cache: SharedCache, log: Logger): Subscriber[] {

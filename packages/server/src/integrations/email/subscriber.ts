@@ -1,31 +1,22 @@
 import type { Config } from "../../config.js";
 import { issueClaimToken } from "../../services/credentials.js";
 import type { Database } from "../../store/db.js";
-import type { Subscriber } from "../bus.js";
-import type { PlatformEvent } from "../types.js";
-import type { Mail, MailTransport } from "./mail-transport.js";
+import type { Subscriber } from "../../events/bus.js";
+import type { PlatformEvent } from "../../events/types.js";
+import type { Mail, MailTransport } from "./transport.js";
 
 const CLAIM_DAYS = 30;
 
-interface TenantEventData {
-  tenantId: string;
-  tenantName?: string;
-  tenantSlug?: string;
-  email?: string | null;
-  status?: string;
-  source?: string;
-  reason?: string | null;
-}
-
-const dataOf = (event: PlatformEvent) => event.data as unknown as TenantEventData;
+const TENANT_EMAIL_EVENTS = ["tenant.signup", "tenant.approved", "tenant.rejected", "tenant.suspended"] as const;
+type TenantEmailEvent = PlatformEvent<(typeof TENANT_EMAIL_EVENTS)[number]>;
 
 /** The founder (BR_ADMIN_EMAILS) hears of every signup. */
-export function founderEmailSubscriber(config: Config, transport: MailTransport): Subscriber {
+export function founderEmailSubscriber(config: Config, transport: MailTransport): Subscriber<"tenant.signup"> {
   return {
     name: "email.founder",
     patterns: ["tenant.signup"],
     async handle(event, { deliveryId, signal }) {
-      const d = dataOf(event);
+      const d = event.data;
       const pending = d.status === "pending";
       await transport.send(
         {
@@ -52,14 +43,14 @@ export function founderEmailSubscriber(config: Config, transport: MailTransport)
  * have reached the inbox (and a retry is deduplicated by the provider), so the link in it must
  * keep working. Tokens from sends that truly failed are unknown to anyone and expire.
  */
-export function tenantEmailSubscriber(config: Config, db: Database, transport: MailTransport): Subscriber {
+export function tenantEmailSubscriber(config: Config, db: Database, transport: MailTransport): Subscriber<TenantEmailEvent["type"]> {
   return {
     name: "email.tenant",
-    patterns: ["tenant.signup", "tenant.approved", "tenant.rejected", "tenant.suspended"],
+    patterns: TENANT_EMAIL_EVENTS,
     async handle(event, { deliveryId, signal }) {
-      const d = dataOf(event);
+      const d = event.data;
       if (!d.email) return;
-      const mail = await mailFor(event, d, async () => {
+      const mail = await mailFor(event, async () => {
         // Logged mail has no reader: a token minted for it would only be a live secret nobody holds.
         if (transport.kind === "log") return null;
         const claim = await db.asTenant(d.tenantId, (tx) =>
@@ -79,26 +70,26 @@ export function tenantEmailSubscriber(config: Config, db: Database, transport: M
   };
 }
 
-async function mailFor(event: PlatformEvent, d: TenantEventData, claimLink: () => Promise<string | null>): Promise<Omit<Mail, "to"> | null> {
+async function mailFor(event: TenantEmailEvent, claimLink: () => Promise<string | null>): Promise<Omit<Mail, "to"> | null> {
+  if (event.type === "tenant.signup") {
+    const d = event.data;
+    // A human who signed up through OIDC is already the owner; only machine signups need the link.
+    if (d.source !== "machine") return null;
+    const url = await claimLink();
+    const waiting = d.status === "pending" ? "\nYour tenant is waiting for approval; we will email you when it is decided." : "";
+    return {
+      subject: `Claim ${d.tenantName} on BrainstormRouter`,
+      text: `An agent registered ${d.tenantName} (${d.tenantSlug}) with this address.${waiting}\n\nOpen this link to manage it (valid ${CLAIM_DAYS} days, once):\n${url ?? "(link not shown in logs)"}\n`,
+    };
+  }
+  const d = event.data;
   const reason = d.reason ? `\nReason: ${d.reason}` : "";
   switch (event.type) {
-    case "tenant.signup": {
-      // A human who signed up through OIDC is already the owner; only machine signups need the link.
-      if (d.source !== "machine") return null;
-      const url = await claimLink();
-      const waiting = d.status === "pending" ? "\nYour tenant is waiting for approval; we will email you when it is decided." : "";
-      return {
-        subject: `Claim ${d.tenantName} on BrainstormRouter`,
-        text: `An agent registered ${d.tenantName} (${d.tenantSlug}) with this address.${waiting}\n\nOpen this link to manage it (valid ${CLAIM_DAYS} days, once):\n${url ?? "(link not shown in logs)"}\n`,
-      };
-    }
     case "tenant.approved":
       return { subject: `${d.tenantName} is approved`, text: `${d.tenantName} (${d.tenantSlug}) is active: its API keys work now.` };
     case "tenant.rejected":
       return { subject: `${d.tenantName} was not approved`, text: `The signup of ${d.tenantName} (${d.tenantSlug}) was rejected.${reason}` };
     case "tenant.suspended":
       return { subject: `${d.tenantName} is suspended`, text: `${d.tenantName} (${d.tenantSlug}) is suspended: its API keys no longer work.${reason}` };
-    default:
-      return null;
   }
 }

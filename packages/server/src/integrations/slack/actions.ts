@@ -1,12 +1,12 @@
 import { createHmac } from "node:crypto";
 import type { Deps } from "../../deps.js";
-import { respondToAction, type SlackMessage } from "../../events/subscribers/slack-api.js";
-import { actorMention, APPROVE_ACTION, decidedMessage, REJECT_ACTION } from "../../events/subscribers/slack.js";
+import { respondToAction, type SlackMessage } from "./api.js";
+import { actorMention, APPROVE_ACTION, decidedMessage, REJECT_ACTION } from "./messages.js";
 import { AppError, AuthenticationError, InvalidRequestError } from "../../http/errors.js";
 import { safeEqual, sha256 } from "../../lib/tokens.js";
-import type { Actor } from "../actor.js";
-import { actorLabel } from "./access.js";
-import { approveTenant, rejectTenant } from "./tenant-admin.js";
+import type { Actor } from "../../services/actor.js";
+import { actorLabel } from "../../services/admin/access.js";
+import { approveTenant, rejectTenant } from "../../services/admin/tenant-admin.js";
 
 // Slack's window (https://api.slack.com/authentication/verifying-requests-from-slack), both ways:
 // a request from the future is as suspect as an old one.

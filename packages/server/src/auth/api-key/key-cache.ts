@@ -1,6 +1,6 @@
 import { LRUCache } from "lru-cache";
-import type { SharedCache } from "../cache/interface.js";
-import type { TenantStatus, UserRole } from "../store/schema.js";
+import type { SharedCache } from "../../cache/interface.js";
+import type { TenantStatus, UserRole } from "../../store/schema.js";
 
 export interface KeyRecord {
   keyId: string;

@@ -1,0 +1,82 @@
+import type { PlatformEvent, TenantRef, TenantSignup } from "../../events/types.js";
+import type { SlackMessage } from "./api.js";
+
+/** Block Kit for the Slack channel: signup messages with their buttons, notices, decided states. */
+
+export const SLACK_EVENT_TYPES = ["tenant.signup", "tenant.approved", "tenant.rejected", "tenant.suspended"] as const;
+export type SlackEventType = (typeof SLACK_EVENT_TYPES)[number];
+
+export const APPROVE_ACTION = "approve_tenant";
+export const REJECT_ACTION = "reject_tenant";
+
+// Slack's mrkdwn treats these three as control characters; user-supplied names must not inject links.
+const escape = (s: unknown) => String(s ?? "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+function tenantLine(d: TenantRef): string {
+  return `*${escape(d.tenantName)}* (\`${escape(d.tenantSlug)}\`)`;
+}
+
+/** The signup message (Block Kit): who signed up, and Approve / Reject buttons while pending. */
+export function signupMessage(d: TenantSignup): SlackMessage {
+  const pending = d.status === "pending";
+  const text = `New signup: ${escape(d.tenantName)} (${escape(d.email ?? "no email")})${pending ? " is waiting for approval" : ""}`;
+  const blocks: unknown[] = [
+    {
+      type: "section",
+      block_id: `tenant:${d.tenantId}`,
+      text: {
+        type: "mrkdwn",
+        text: `:wave: New signup ${tenantLine(d)}\nAdmin: ${escape(d.email ?? "—")} · via ${escape(d.source)} · status *${escape(d.status)}*`,
+      },
+    },
+  ];
+  if (pending) {
+    blocks.push({
+      type: "actions",
+      block_id: `decide:${d.tenantId}`,
+      elements: [
+        { type: "button", action_id: APPROVE_ACTION, style: "primary", value: d.tenantId, text: { type: "plain_text", text: "Approve" } },
+        { type: "button", action_id: REJECT_ACTION, style: "danger", value: d.tenantId, text: { type: "plain_text", text: "Reject" } },
+      ],
+    });
+  }
+  return { text, blocks };
+}
+
+/**
+ * The Slack mention of an actor recorded as `slack:<user id>`, else the escaped label. Returned as
+ * mrkdwn, ready to interpolate.
+ */
+export function actorMention(actor: string | undefined): string {
+  const slackUser = /^slack:([A-Z0-9]+)$/.exec(actor ?? "")?.[1];
+  return slackUser ? `<@${slackUser}>` : escape(actor ?? "an admin");
+}
+
+/**
+ * What replaces the buttons once the tenant is decided, so nobody clicks twice. `by` is mrkdwn
+ * (see actorMention), everything else is escaped here.
+ */
+export function decidedMessage(d: TenantRef, outcome: string, by?: string): SlackMessage {
+  const suffix = by ? ` by ${by}` : "";
+  return {
+    text: `${escape(d.tenantName)} ${escape(outcome)}${suffix}`,
+    blocks: [
+      {
+        type: "section",
+        block_id: `tenant:${d.tenantId}`,
+        text: { type: "mrkdwn", text: `${tenantLine(d)} ${escape(outcome)}${suffix}` },
+      },
+    ],
+  };
+}
+
+/** How a signup message names the status its pending state ended in. */
+export const outcomeOf = (status: string) => (status === "active" ? "approved" : status);
+
+/** The channel notice of an event the Slack subscriber listens to. */
+export function statusMessage(event: PlatformEvent<SlackEventType>): SlackMessage {
+  if (event.type === "tenant.signup") return signupMessage(event.data);
+  const d = event.data;
+  const verb = { "tenant.approved": "approved", "tenant.rejected": "rejected", "tenant.suspended": "suspended" }[event.type];
+  return { text: `${escape(d.tenantName)} (${escape(d.tenantSlug)}) was ${verb} by ${actorMention(d.actor)}${d.reason ? ` — ${escape(d.reason)}` : ""}` };
+}

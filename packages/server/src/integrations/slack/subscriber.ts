@@ -1,0 +1,57 @@
+import type { Logger } from "pino";
+import type { SharedCache } from "../../cache/interface.js";
+import type { Config } from "../../config.js";
+import type { Database } from "../../store/db.js";
+import { pendingDecision } from "../../store/tenants.js";
+import { RetryLaterError, type Subscriber } from "../../events/bus.js";
+import { callSlack, postToChannel, type PostedMessage, type SlackMessage } from "./api.js";
+import { actorMention, decidedMessage, outcomeOf, SLACK_EVENT_TYPES, statusMessage, type SlackEventType } from "./messages.js";
+
+// Where each pending signup message was posted, so a decision taken elsewhere (API, MCP, CLI)
+// takes its buttons away. Signups wait days at most; past that a stale button is still refused.
+const signupKey = (tenantId: string) => `slack-signup:${tenantId}`;
+const SIGNUP_MEMORY_MS = 30 * 86_400_000;
+
+export interface SlackSubscriberDeps {
+  config: Config;
+  db: Database;
+  cache: SharedCache;
+  log: Logger;
+}
+
+export function slackSubscriber({ config, db, cache, log }: SlackSubscriberDeps): Subscriber<SlackEventType> {
+  /** Best effort: a message Slack no longer has must not hold up the notice that follows. */
+  async function replaceSignup(where: PostedMessage, message: SlackMessage, signal: AbortSignal) {
+    try {
+      await callSlack(config, "chat.update", { ...where, ...message }, signal);
+    } catch (err) {
+      if (err instanceof RetryLaterError || signal.aborted) throw err;
+      log.warn({ err }, "could not remove the buttons of a Slack signup message");
+    }
+  }
+
+  return {
+    name: "slack",
+    patterns: SLACK_EVENT_TYPES,
+    async handle(event, { deliveryId, signal }) {
+      const d = event.data;
+      if (event.type === "tenant.approved" || event.type === "tenant.rejected") {
+        const stored = await cache.get(signupKey(d.tenantId));
+        if (stored) {
+          const outcome = event.type === "tenant.approved" ? "approved" : "rejected";
+          await replaceSignup(JSON.parse(stored) as PostedMessage, decidedMessage(d, outcome, actorMention(event.data.actor)), signal);
+          await cache.delete(signupKey(d.tenantId));
+        }
+      }
+      const posted = await postToChannel(config, statusMessage(event), deliveryId, signal);
+      if (event.type === "tenant.signup" && event.data.status === "pending" && posted) {
+        await cache.set(signupKey(d.tenantId), JSON.stringify(posted), SIGNUP_MEMORY_MS);
+        // Stored before this read: a decision that committed before the read is seen here, one
+        // after it finds the key — the buttons go either way, worded like the decision's own update
+        // so the message reads the same whichever of the two lands last.
+        const decision = await db.asPlatform((tx) => pendingDecision(tx, d.tenantId));
+        if (decision) await replaceSignup(posted, decidedMessage(d, outcomeOf(decision.to_status), actorMention(decision.actor ?? undefined)), signal);
+      }
+    },
+  };
+}
