@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sha256 } from "../src/lib/tokens.js";
-import { createInviteCode, registerTenant, startTestServer, type TestServer } from "./support/harness.js";
+import { createInviteCode, humanToken, registerTenant, startTestServer, type TestServer } from "./support/harness.js";
 import { ENGINES, RACE_ENGINES } from "./support/services.js";
 
 const body = (extra: Record<string, unknown> = {}) => ({
@@ -202,6 +202,38 @@ describe("invite-code guessing at registration", () => {
   });
 });
 
+describe.each(RACE_ENGINES)("invite-code guessing burst on %s", (engine) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ engine, env: { BR_INVITE_FAILURES_PER_ADDRESS: "5" } });
+  });
+  afterAll(() => server.close());
+
+  it("30 concurrent wrong codes from one address are looked up at most 5 times: 5 answer 400, 25 answer 429", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => server.request("/v1/register", { body: body({ invite_code: `burst-guess-${i}` }) })),
+    );
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 400)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(25);
+    // The budget is spent: a right code waits too, and nothing was created by the burst.
+    const valid = await createInviteCode(server, { maxUses: 5 });
+    expect((await server.request("/v1/register", { body: body({ invite_code: valid }) })).status).toBe(429);
+    const tenants = await server.deps.db.asPlatform((tx) =>
+      tx.selectFrom("tenants").select("id").where("name", "like", "burst-guess%").execute(),
+    );
+    expect(tenants).toEqual([]);
+  });
+
+  it("a first sign-in from the same address draws on the same spent budget", async () => {
+    const refused = await server.request("/auth/provision", {
+      token: await humanToken("after-burst@lab.test"),
+      body: { invite_code: "one-more-guess" },
+    });
+    expect(refused.status).toBe(429);
+  });
+});
+
 describe("registration rate limit behind a trusted proxy", () => {
   it("keys on the address the proxy appended, not on what the client put in X-Forwarded-For", async () => {
     const server = await startTestServer({ env: { BR_REGISTER_RATE_PER_MIN: "2", BR_TRUST_PROXY: "true" } });
@@ -221,7 +253,9 @@ describe("registration rate limit behind a trusted proxy", () => {
 describe.each(RACE_ENGINES)("invite-code race on %s", (engine) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ engine });
+    // Every attempt reserves a point of the per-address guess budget while it is looked up: 50
+    // at once from one address need 50 points, or the excess is (rightly) refused with 429.
+    server = await startTestServer({ engine, env: { BR_INVITE_FAILURES_PER_ADDRESS: "100" } });
   });
   afterAll(() => server.close());
 

@@ -71,7 +71,7 @@ export function registerAuthRoutes(app: App, deps: Deps) {
   app.openapi(provisionRoute, async (c) => {
     const address = clientAddress(c, deps.config.BR_TRUST_PROXY);
     const result = await provision(deps, c.get("identity"), address, c.req.valid("json") ?? {});
-    return c.json(result.body, result.status);
+    return c.json(result, result.tenant.status === "pending" ? 202 : result.created ? 201 : 200);
   });
 
   const meRoute = createRoute({

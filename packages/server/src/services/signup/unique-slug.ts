@@ -1,6 +1,6 @@
-import { ConflictError } from "../http/errors.js";
-import { slugify, withSuffix } from "../lib/slug.js";
-import { pgErrorCode, UNIQUE_VIOLATION } from "../store/db.js";
+import { ConflictError } from "../../http/errors.js";
+import { slugify, withSuffix } from "../../lib/slug.js";
+import { pgErrorCode, UNIQUE_VIOLATION } from "../../store/db.js";
 
 const ATTEMPTS = 4;
 
