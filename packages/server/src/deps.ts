@@ -67,7 +67,7 @@ export async function buildDeps(config: Config, log: Logger, options: BuildOptio
     limits = memoryLimits();
   }
 
-  const keyCache = new KeyCache(cache, config.BR_KEY_CACHE_TTL_MS);
+  const keyCache = new KeyCache(cache, config.BR_KEY_CACHE_TTL_MS, log);
   await keyCache.start();
   const keyUsage = new KeyUsageTracker(db, log);
   keyUsage.start();
@@ -103,6 +103,7 @@ export async function buildDeps(config: Config, log: Logger, options: BuildOptio
       await meter.stop();
       await providers.close();
       await dispatcher.stop();
+      keyCache.close();
       mail.close();
       await cache.close();
       await db.close();

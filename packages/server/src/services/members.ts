@@ -46,7 +46,7 @@ export async function changeMemberRole(deps: MemberDeps, actor: Actor, id: strin
     return { view: memberView({ ...member, role }), revoked: keyIds };
   });
   // After the commit, so no instance re-caches a key as live from a transaction not yet visible.
-  await Promise.all(revoked.map((keyId) => deps.keyCache.invalidateKey(keyId)));
+  await deps.keyCache.invalidate({ keyIds: revoked });
   return view;
 }
 
@@ -65,7 +65,7 @@ export async function removeMember(deps: MemberDeps, actor: Actor, id: string) {
     await deleteUser(tx, member.user_id);
     return keyIds;
   });
-  await Promise.all(revoked.map((keyId) => deps.keyCache.invalidateKey(keyId)));
+  await deps.keyCache.invalidate({ keyIds: revoked });
   return { id, deleted: true as const };
 }
 

@@ -59,7 +59,7 @@ export async function revokeTenantApiKey(deps: KeyDeps, actor: Actor, id: string
   assertManagesKeys(actor);
   const row = await deps.db.asTenant(actor.tenantId, (tx) => revokeApiKey(tx, id));
   if (!row) throw new NotFoundError("api_key_not_found", "No such API key.");
-  await deps.keyCache.invalidateKey(id);
+  await deps.keyCache.invalidate({ keyIds: [id] });
   return keyView(row);
 }
 

@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import { LRUCache } from "lru-cache";
+import type { Logger } from "pino";
 import type { SharedCache } from "../../cache/interface.js";
 import type { TenantStatus, UserRole } from "../../store/schema.js";
 
@@ -21,7 +23,17 @@ const CHANNEL = "key-invalidation";
 // database; short, because a hash that is unknown now is never going to become a known key.
 const NEGATIVE_TTL_MS = 5_000;
 
-type Message = { kind: "key"; id: string } | { kind: "tenant"; id: string };
+// How often an instance whose broadcast failed checks that the channel carries messages again.
+const RECOVERY_PROBE_MS = 1_000;
+
+// `probe` is this instance's own round trip through the channel; older instances ignore it.
+type Message = { kind: "key"; id: string } | { kind: "tenant"; id: string } | { kind: "probe"; id: string };
+
+/** What a committed change made stale: its keys, or every key of its tenants. */
+export interface Invalidation {
+  keyIds?: readonly string[];
+  tenantIds?: readonly string[];
+}
 
 /**
  * Per-instance cache of API-key look-ups (hash → key, user and tenant status), so a warm request
@@ -36,10 +48,14 @@ export class KeyCache {
   // False while the invalidation channel is down: look-ups are then not cached at all, since an
   // invalidation sent meanwhile would never arrive and the entry would outlive a suspension.
   private live = true;
+  // Set while a failed broadcast keeps this instance from caching: the probe that must come back.
+  private pendingProbe: string | null = null;
+  private probeTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly shared: SharedCache,
     ttlMs: number,
+    private readonly log?: Logger,
   ) {
     this.entries = new LRUCache({ max: 100_000, ttl: ttlMs });
   }
@@ -49,7 +65,7 @@ export class KeyCache {
       CHANNEL,
       (raw) => this.apply(JSON.parse(raw) as Message),
       (live) => {
-        this.live = live;
+        this.live = live && this.pendingProbe === null;
         this.clear();
       },
     );
@@ -70,12 +86,38 @@ export class KeyCache {
     this.entries.set(hash, { record }, record ? undefined : { ttl: NEGATIVE_TTL_MS });
   }
 
+  /**
+   * The one way to drop entries after a committed change (revocation, suspension, removal). It
+   * never fails: the change is already the truth in the database, so a broadcast that cannot be
+   * sent is logged and this instance stops caching until the channel is proven to carry messages
+   * again — the same state as a dropped subscription (decisions.md, "Key-cache invalidation").
+   */
+  async invalidate(what: Invalidation): Promise<void> {
+    const messages: Message[] = [
+      ...(what.keyIds ?? []).map((id) => ({ kind: "key" as const, id })),
+      ...(what.tenantIds ?? []).map((id) => ({ kind: "tenant" as const, id })),
+    ];
+    // Applied here at once so the next request on this instance sees it, then sent to the others.
+    for (const m of messages) this.apply(m);
+    try {
+      await Promise.all(messages.map((m) => this.shared.publish(CHANNEL, JSON.stringify(m))));
+    } catch (err) {
+      this.log?.error({ err, ...what }, "could not broadcast a key-cache invalidation; not caching keys until the channel works again");
+      this.degrade();
+    }
+  }
+
   invalidateKey(keyId: string): Promise<void> {
-    return this.broadcast({ kind: "key", id: keyId });
+    return this.invalidate({ keyIds: [keyId] });
   }
 
   invalidateTenant(tenantId: string): Promise<void> {
-    return this.broadcast({ kind: "tenant", id: tenantId });
+    return this.invalidate({ tenantIds: [tenantId] });
+  }
+
+  /** False while look-ups are not cached (channel down, or a broadcast failed and not yet recovered). */
+  isCaching(): boolean {
+    return this.live;
   }
 
   clear(): void {
@@ -83,13 +125,37 @@ export class KeyCache {
     this.entries.clear();
   }
 
-  private async broadcast(message: Message): Promise<void> {
-    // Applied here at once so the next request on this instance sees it, then sent to the others.
-    this.apply(message);
-    await this.shared.publish(CHANNEL, JSON.stringify(message));
+  close(): void {
+    clearTimeout(this.probeTimer);
+  }
+
+  private degrade(): void {
+    this.live = false;
+    this.clear();
+    if (this.pendingProbe === null) this.sendProbe();
+  }
+
+  /** Publishes a probe until one comes back through the subscription; then caching resumes. */
+  private sendProbe(): void {
+    const id = randomUUID();
+    this.pendingProbe = id;
+    this.shared.publish(CHANNEL, JSON.stringify({ kind: "probe", id } satisfies Message)).catch(() => undefined);
+    this.probeTimer = setTimeout(() => {
+      if (this.pendingProbe === id) this.sendProbe();
+    }, RECOVERY_PROBE_MS);
+    this.probeTimer.unref();
   }
 
   private apply(message: Message): void {
+    if (message.kind === "probe") {
+      if (message.id !== this.pendingProbe) return;
+      this.pendingProbe = null;
+      clearTimeout(this.probeTimer);
+      // Whatever was published while the channel was failing is lost: start from empty.
+      this.clear();
+      this.live = true;
+      return;
+    }
     this.generation++;
     for (const [hash, { record }] of this.entries.entries()) {
       if (!record) continue;

@@ -159,11 +159,7 @@ async function changeStatus(deps: AdminDeps, actor: Actor, kind: TransitionKind,
   if (!result.dry_run) {
     // Cached key look-ups hold the old status: drop them here and, through the shared cache, on
     // every instance, so a suspension stops the keys on the next request and an approval frees them.
-    try {
-      await deps.keyCache.invalidateTenant(input.id);
-    } catch (err) {
-      deps.log.error({ err, tenantId: input.id }, "could not broadcast the key-cache invalidation; other instances catch up within the cache TTL");
-    }
+    await deps.keyCache.invalidate({ tenantIds: [input.id] });
   }
   return result;
 }

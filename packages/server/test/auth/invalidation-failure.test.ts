@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { KeyCache, type KeyRecord } from "../../src/auth/api-key/key-cache.js";
+import { MemoryCache } from "../../src/cache/memory.js";
+import { human, joinAs, asMember, ownedTenant } from "../identity-bridge/helpers.js";
+import { humanToken, registerTenant, startTestServer, type TestServer } from "../support/harness.js";
+import { startOwnRedis, type OwnRedis } from "../support/own-redis.js";
+
+const record = (keyId: string, tenantId: string): KeyRecord => ({
+  keyId,
+  keyHash: `hash-${keyId}`,
+  prefix: "br_live_abcd",
+  tenantId,
+  userId: null,
+  role: "admin",
+  rateLimitRpm: null,
+  expiresAt: null,
+  revokedAt: null,
+  tenant: { id: tenantId, slug: "t", name: "T", status: "active" },
+  externalId: null,
+});
+
+/** A shared cache whose broadcasts fail while `failing` is set. */
+class FailingPublish extends MemoryCache {
+  failing = false;
+  override async publish(channel: string, message: string) {
+    if (this.failing) throw new Error("publish failed");
+    await super.publish(channel, message);
+  }
+}
+
+describe("KeyCache when a broadcast fails", () => {
+  it("resolves anyway, drops the entry here, stops caching, and resumes once a probe comes back", async () => {
+    const shared = new FailingPublish();
+    const cache = new KeyCache(shared, 30_000);
+    await cache.start();
+    cache.set("h1", record("k1", "t1"), cache.currentGeneration());
+    cache.set("h2", record("k2", "t2"), cache.currentGeneration());
+    shared.failing = true;
+    await expect(cache.invalidate({ keyIds: ["k1"] })).resolves.toBeUndefined();
+    expect(cache.get("h1")).toBeUndefined();
+    // Other instances may not have heard of it; this one may be deaf too: nothing is cached.
+    expect(cache.isCaching()).toBe(false);
+    expect(cache.get("h2")).toBeUndefined();
+    cache.set("h3", record("k3", "t3"), cache.currentGeneration());
+    expect(cache.get("h3")).toBeUndefined();
+    shared.failing = false;
+    await expect.poll(() => cache.isCaching(), { timeout: 3_000 }).toBe(true);
+    cache.set("h3", record("k3", "t3"), cache.currentGeneration());
+    expect(cache.get("h3")).toBeDefined();
+    cache.close();
+  });
+});
+
+describe("committed changes while Redis is dead", () => {
+  let redis: OwnRedis;
+  let server: TestServer;
+  beforeAll(async () => {
+    redis = await startOwnRedis();
+    server = await startTestServer({
+      env: { REDIS_URL: redis.url, BR_REDIS_PREFIX: "brt:dead:", BRAINSTORMROUTER_PLATFORM_ADMIN_IDS: "user|founder@br.test" },
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+    await redis.kill();
+  });
+
+  it("answer revoke, member removal and suspension as the successes they are, never 500, and the keys stop working", async () => {
+    const { reg, owner } = await ownedTenant(server);
+    const teammate = await human("teammate");
+    const membership = await joinAs(server, reg, teammate, "admin");
+    const teammateKey = await asMember(server, teammate, reg.tenantId, "/auth/api-keys", { body: { name: "teammate-ci" } });
+    const spare = await asMember(server, owner, reg.tenantId, "/auth/api-keys", { body: { name: "spare" } });
+    const other = await registerTenant(server, { active: true });
+    for (const key of [reg.key, teammateKey.body.key, spare.body.key, other.key]) {
+      expect((await server.request("/v1/tenant", { token: key })).status).toBe(200);
+    }
+
+    await redis.kill();
+
+    const revoke = await asMember(server, owner, reg.tenantId, `/auth/api-keys/${spare.body.id}`, { method: "DELETE" });
+    expect(revoke.status).toBe(200);
+    expect((await server.request("/v1/tenant", { token: spare.body.key })).status).toBe(401);
+
+    const removal = await asMember(server, owner, reg.tenantId, `/auth/members/${membership.id}`, { method: "DELETE" });
+    expect(removal.status).toBe(200);
+    expect((await server.request("/v1/tenant", { token: teammateKey.body.key })).status).toBe(401);
+
+    const founder = await humanToken("founder@br.test");
+    const suspend = await server.request(`/v1/admin/tenants/${other.tenantId}/suspend`, { token: founder, body: {} });
+    expect(suspend.status).toBe(200);
+    expect((await server.request("/v1/tenant", { token: other.key })).status).toBe(403);
+    expect(server.logs.join("")).toContain("could not broadcast a key-cache invalidation");
+  });
+});
