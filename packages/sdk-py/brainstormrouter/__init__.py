@@ -1,4 +1,9 @@
-"""BrainstormRouter client: standard library only, sync and async."""
+"""BrainstormRouter client: standard library only, sync and async.
+
+Responses are plain dicts typed by ``brainstormrouter.types`` (``TypedDict``s named after the
+OpenAPI schemas); list methods answer pages generic in their item type.
+"""
+from . import types
 from ._client import AsyncBrainstormRouter, BrainstormRouter
 from ._errors import (
     APIConnectionError,
@@ -42,5 +47,6 @@ __all__ = [
     "SyncCursorPage",
     "AsyncStream",
     "Stream",
+    "types",
     "__version__",
 ]

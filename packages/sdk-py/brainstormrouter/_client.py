@@ -1,17 +1,19 @@
 import os
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping, Optional, TypeVar
 
 from ._pagination import AsyncPaginator, SyncCursorPage
 from ._transport import ApiRequest, AsyncTransport, BaseTransport, Settings, SyncTransport
 from .resources._base import compact
-from .resources.admin import Admin
-from .resources.auth import Auth
-from .resources.chat import Chat
+from .resources.admin import Admin, AsyncAdmin
+from .resources.auth import AsyncAuth, Auth
+from .resources.chat import AsyncChat, Chat
 from .resources.identity_bridge import AsyncIdentityBridge, IdentityBridge
-from .resources.models import Models
-from .resources.tenant import Tenant
+from .resources.models import AsyncModels, Models
+from .resources.tenant import AsyncTenant, Tenant
+from .types import RegisterResponse
 
 DEFAULT_BASE_URL = "http://localhost:8787"
+Client = TypeVar("Client", bound="_BaseClient")
 
 
 class _BaseClient:
@@ -46,22 +48,28 @@ class _BaseClient:
                 default_headers=dict(default_headers or {}),
             )
         )
-        self.tenant = Tenant(self)
-        self.admin = Admin(self)
-        self.identity_bridge = self._identity_bridge_class(self)
-        self.auth = Auth(self)
-        self.chat = Chat(self)
-        self.models = Models(self)
+        self._attach_resources()
 
     _transport_class: type = SyncTransport
-    _identity_bridge_class: type = IdentityBridge
+
+    def _attach_resources(self) -> None:
+        """Each client attaches its own twins (sync or async) of every resource."""
+        raise NotImplementedError
+
+    def _paginate(self, path: str, credential: str, query: Mapping[str, Any], cursor: Optional[str]) -> Any:
+        """The first page of a list (sync) or a paginator (async)."""
+        raise NotImplementedError
 
     @property
     def base_url(self) -> str:
+        """Where requests go (``base_url``, else BRAINSTORMROUTER_BASE_URL, else localhost:8787)."""
         return self._transport.settings.base_url
 
-    def with_options(self, **changes: Any) -> Any:
-        """A client like this one with some settings replaced, e.g. the key a registration returned."""
+    def with_options(self: Client, **changes: Any) -> Client:
+        """A client like this one with some settings replaced, e.g. the key a registration returned.
+
+        Takes the constructor's settings by name (``api_key``, ``access_token``, ``tenant_id``, …).
+        """
         return type(self)(_transport=self._transport.with_settings(**changes))
 
     def register(
@@ -73,10 +81,12 @@ class _BaseClient:
         invite_code: Optional[str] = None,
         tenant_slug: Optional[str] = None,
         key_name: Optional[str] = None,
-    ) -> Any:
+    ) -> RegisterResponse:
         """Registers a tenant; needs no credential. ``api_key.key`` is shown this once.
 
         Status ``pending`` means the beta gate holds the tenant until a platform admin approves it.
+        A bad, expired or used-up ``invite_code`` raises BadRequestError and creates nothing; a
+        taken ``tenant_slug`` raises ConflictError.
         """
         body = compact(
             tenant_name=tenant_name,
@@ -91,6 +101,14 @@ class _BaseClient:
 
 class BrainstormRouter(_BaseClient):
     """Synchronous client."""
+
+    def _attach_resources(self) -> None:
+        self.tenant = Tenant(self)
+        self.admin = Admin(self)
+        self.identity_bridge = IdentityBridge(self)
+        self.auth = Auth(self)
+        self.chat = Chat(self)
+        self.models = Models(self)
 
     def _paginate(self, path: str, credential: str, query: Mapping[str, Any], cursor: Optional[str]) -> SyncCursorPage:
         fetch = lambda c: self._transport.request(ApiRequest("GET", path, credential, query={**query, "cursor": c}))  # noqa: E731
@@ -110,7 +128,33 @@ class AsyncBrainstormRouter(_BaseClient):
     """Asynchronous client: the same methods, awaitable; list methods are also ``async for``-able."""
 
     _transport_class = AsyncTransport
-    _identity_bridge_class = AsyncIdentityBridge
+
+    def _attach_resources(self) -> None:
+        self.tenant = AsyncTenant(self)
+        self.admin = AsyncAdmin(self)
+        self.identity_bridge = AsyncIdentityBridge(self)
+        self.auth = AsyncAuth(self)
+        self.chat = AsyncChat(self)
+        self.models = AsyncModels(self)
+
+    async def register(  # type: ignore[override]
+        self,
+        *,
+        tenant_name: str,
+        admin_email: str,
+        accept_tos: bool,
+        invite_code: Optional[str] = None,
+        tenant_slug: Optional[str] = None,
+        key_name: Optional[str] = None,
+    ) -> RegisterResponse:
+        return await super().register(  # type: ignore[misc]
+            tenant_name=tenant_name,
+            admin_email=admin_email,
+            accept_tos=accept_tos,
+            invite_code=invite_code,
+            tenant_slug=tenant_slug,
+            key_name=key_name,
+        )
 
     def _paginate(self, path: str, credential: str, query: Mapping[str, Any], cursor: Optional[str]) -> AsyncPaginator:
         fetch = lambda c: self._transport.request(ApiRequest("GET", path, credential, query={**query, "cursor": c}))  # noqa: E731

@@ -9,8 +9,10 @@ if TYPE_CHECKING:
 class Resource:
     """Thin: names the route and its credential; the client's transport does the rest.
 
-    One class serves both clients: on the async client the same methods return awaitables, because
-    every method hands back what the transport returns.
+    Each resource has an async twin that subclasses it: the route lives once, in the sync class, and
+    on the async client the same call hands back the async transport's awaitable. The twin only
+    restates each signature as ``async def`` (or an ``AsyncPaginator``) so that type checkers see
+    what the async client returns; its docstrings are inherited (``help()``, ``inspect.getdoc``).
     """
 
     def __init__(self, client: "_BaseClient") -> None:

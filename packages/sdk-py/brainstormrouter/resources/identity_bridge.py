@@ -1,8 +1,9 @@
 import asyncio
 import time
-from typing import Any, Callable, Mapping, Optional
+from typing import Any, Callable, Mapping, Optional, Union
 
 from .._errors import DeviceFlowError
+from ..types import BrowserLink, ClaimLink, DeviceAuthorization, DeviceLinked, DeviceTokenError
 from ._base import Resource, compact
 
 DEVICE_FLOW_STATES = frozenset({"authorization_pending", "slow_down", "access_denied", "expired_token"})
@@ -34,24 +35,32 @@ class _Poll:
 
 
 class IdentityBridge(Resource):
-    """Linking humans to this tenant: claim links, browser links and the device flow."""
+    """Linking humans to this tenant: claim links, browser links and the device flow (API key)."""
 
-    def generate_claim_link(self, *, role: Optional[str] = None, max_uses: Optional[int] = None, expires_in_days: Optional[int] = None) -> Any:
+    def generate_claim_link(self, *, role: Optional[str] = None, max_uses: Optional[int] = None, expires_in_days: Optional[int] = None) -> ClaimLink:
+        """Mints a claim link for teammates; defaults: role member, 1 use (up to 1000), 7 days (up to 30).
+
+        ``token`` and ``url`` are shown this once.
+        """
         body = compact(role=role, max_uses=max_uses, expires_in_days=expires_in_days)
         return self._request("POST", "/v1/tenant/claim-link", "api_key", body=body)
 
-    def create_browser_link(self) -> Any:
+    def create_browser_link(self) -> BrowserLink:
+        """A single-use, 7-day link that opens the dashboard signed in as this tenant's owner (admin-role key)."""
         return self._request("POST", "/v1/auth/link", "api_key", body={})
 
-    def authorize_device(self, *, role: Optional[str] = None) -> Any:
+    def authorize_device(self, *, role: Optional[str] = None) -> DeviceAuthorization:
         """Starts the device flow: show ``user_code`` and ``verification_uri`` to the human.
 
         ``role`` is what an identity new to the tenant gets on approval (default owner).
         """
         return self._request("POST", "/v1/auth/device/authorize", "api_key", body=compact(role=role))
 
-    def poll_device_token(self, device_code: str) -> Any:
-        """One poll. Pending, slow_down, denied and expired come back as ``{"error": ...}`` values."""
+    def poll_device_token(self, device_code: str) -> Union[DeviceLinked, DeviceTokenError]:
+        """One poll. Pending, slow_down, denied and expired come back as ``{"error": ...}`` values, not exceptions.
+
+        An unknown, foreign or already delivered code (``invalid_grant``) raises BadRequestError.
+        """
         return self._request(
             "POST", "/v1/auth/device/token", "api_key", body={"device_code": device_code}, result_on_error=_is_device_flow_state
         )
@@ -60,33 +69,51 @@ class IdentityBridge(Resource):
         self,
         authorization: Mapping[str, Any],
         *,
-        on_poll: Optional[Callable[[Any], None]] = None,
+        on_poll: Optional[Callable[[DeviceTokenError], None]] = None,
         sleep: Callable[[float], None] = time.sleep,
-    ) -> Any:
-        """Polls until confirmed; raises DeviceFlowError when denied or expired."""
+    ) -> DeviceLinked:
+        """Polls until confirmed, on the RFC 8628 schedule; raises DeviceFlowError when denied or expired.
+
+        ``authorization`` is what ``authorize_device`` answered; ``on_poll`` sees each answer that
+        was not yet a link; ``sleep`` is replaceable for tests.
+        """
         poll = _Poll(authorization)
         while True:
             sleep(poll.interval)
             result = self.poll_device_token(authorization["device_code"])
             if poll.settle(result):
-                return result
+                return result  # type: ignore[return-value]
             if on_poll:
-                on_poll(result)
+                on_poll(result)  # type: ignore[arg-type]
 
 
 class AsyncIdentityBridge(IdentityBridge):
+    async def generate_claim_link(  # type: ignore[override]
+        self, *, role: Optional[str] = None, max_uses: Optional[int] = None, expires_in_days: Optional[int] = None
+    ) -> ClaimLink:
+        return await super().generate_claim_link(role=role, max_uses=max_uses, expires_in_days=expires_in_days)  # type: ignore[misc]
+
+    async def create_browser_link(self) -> BrowserLink:  # type: ignore[override]
+        return await super().create_browser_link()  # type: ignore[misc]
+
+    async def authorize_device(self, *, role: Optional[str] = None) -> DeviceAuthorization:  # type: ignore[override]
+        return await super().authorize_device(role=role)  # type: ignore[misc]
+
+    async def poll_device_token(self, device_code: str) -> Union[DeviceLinked, DeviceTokenError]:  # type: ignore[override]
+        return await super().poll_device_token(device_code)  # type: ignore[misc]
+
     async def wait_for_device_link(  # type: ignore[override]
         self,
         authorization: Mapping[str, Any],
         *,
-        on_poll: Optional[Callable[[Any], None]] = None,
+        on_poll: Optional[Callable[[DeviceTokenError], None]] = None,
         sleep: Callable[[float], Any] = asyncio.sleep,
-    ) -> Any:
+    ) -> DeviceLinked:
         poll = _Poll(authorization)
         while True:
             await sleep(poll.interval)
             result = await self.poll_device_token(authorization["device_code"])
             if poll.settle(result):
-                return result
+                return result  # type: ignore[return-value]
             if on_poll:
-                on_poll(result)
+                on_poll(result)  # type: ignore[arg-type]

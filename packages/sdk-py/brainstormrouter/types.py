@@ -1,0 +1,420 @@
+"""What the API answers, as ``TypedDict``s: plain dicts at run time, checked shapes for type checkers.
+
+Named after the component schemas of ``docs/openapi.yaml`` (nested objects after their parent); the
+lockstep test (``packages/server/test/lockstep/python-shapes.test.ts``) fails when a field, its
+requiredness, its JSON type or its enum differs from that document. Keys that the schema does not
+require sit in ``total=False`` classes, since ``NotRequired`` needs Python 3.11.
+"""
+from typing import Dict, List, Literal, Optional, TypedDict
+
+TenantStatus = Literal["pending", "active", "rejected", "suspended"]
+MembershipRole = Literal["owner", "admin", "member"]
+KeyRole = Literal["admin", "developer"]
+
+# Shared
+
+
+class TenantSummary(TypedDict):
+    id: str
+    slug: str
+    name: str
+    status: TenantStatus
+
+
+class Membership(TypedDict):
+    tenant: TenantSummary
+    role: MembershipRole
+    joined_at: str
+
+
+class DryRunAction(TypedDict):
+    """``action`` plus whatever describes the change (``id``, ``from``, ``to``, …)."""
+
+    action: str
+
+
+class DryRunResult(TypedDict):
+    """What a mutation answers with ``dry_run=True``: the change it would make; nothing changed."""
+
+    dry_run: Literal[True]
+    would_execute: DryRunAction
+
+
+# Registration and the calling key
+
+
+class RegisteredApiKey(TypedDict):
+    id: str
+    key: str
+    prefix: str
+
+
+class RegistrationClaim(TypedDict):
+    token: str
+    url: str
+    expires_at: str
+
+
+class RegisterResponse(TypedDict):
+    tenant: TenantSummary
+    api_key: RegisteredApiKey
+    claim: RegistrationClaim
+
+
+class CurrentKey(TypedDict):
+    id: str
+    prefix: str
+    role: KeyRole
+
+
+class CurrentTenant(TypedDict):
+    tenant: TenantSummary
+    key: CurrentKey
+
+
+# Identity Bridge
+
+
+class ClaimLink(TypedDict):
+    id: str
+    token: str
+    url: str
+    role: MembershipRole
+    max_uses: int
+    expires_at: str
+
+
+class BrowserLink(TypedDict):
+    id: str
+    url: str
+    token: str
+    expires_at: str
+
+
+class DeviceAuthorization(TypedDict):
+    device_code: str
+    user_code: str
+    verification_uri: str
+    verification_uri_complete: str
+    expires_in: int
+    interval: int
+
+
+class DeviceLinkedUser(TypedDict):
+    id: str
+    subject: str
+    email: Optional[str]
+    role: MembershipRole
+
+
+class DeviceLinked(TypedDict):
+    status: Literal["linked"]
+    tenant: TenantSummary
+    user: DeviceLinkedUser
+
+
+class DeviceTokenError(TypedDict):
+    """RFC 8628 §3.5: a poll that is not (yet) linked."""
+
+    error: Literal["authorization_pending", "slow_down", "access_denied", "expired_token", "invalid_grant", "invalid_request"]
+    error_description: str
+
+
+# Admin Intelligence
+
+
+class AdminTenant(TenantSummary):
+    admin_email: str
+    source: Literal["machine", "oauth"]
+    status_reason: Optional[str]
+    created_at: str
+    activated_at: Optional[str]
+
+
+class TenantMember(TypedDict):
+    user_id: str
+    subject: str
+    email: Optional[str]
+    role: MembershipRole
+    joined_at: str
+
+
+class TenantKeyCounts(TypedDict):
+    total: int
+    active: int
+
+
+class TenantUsage(TypedDict):
+    window_days: int
+    requests: int
+    errors: int
+    prompt_tokens: int
+    completion_tokens: int
+
+
+# ``from`` is a keyword, hence the functional form.
+StatusChange = TypedDict(
+    "StatusChange",
+    {"from": Optional[TenantStatus], "to": TenantStatus, "reason": Optional[str], "actor": Optional[str], "at": str},
+)
+
+
+class AdminTenantDetail(AdminTenant):
+    members: List[TenantMember]
+    api_keys: TenantKeyCounts
+    usage: TenantUsage
+    status_history: List[StatusChange]
+
+
+TenantTransition = TypedDict(
+    "TenantTransition",
+    {"action": str, "id": str, "from": TenantStatus, "to": TenantStatus, "reason": Optional[str], "events": List[str]},
+)
+
+
+class TenantTransitionResult(TypedDict):
+    """A status change that was made (without ``dry_run``)."""
+
+    dry_run: Literal[False]
+    executed: TenantTransition
+    tenant: AdminTenant
+
+
+class InviteCode(TypedDict):
+    id: str
+    code: str
+    status: Literal["active", "expired", "used_up", "revoked"]
+    max_uses: Optional[int]
+    used_count: int
+    uses_left: Optional[int]  # None: unlimited
+    expires_at: Optional[str]
+    note: Optional[str]
+    created_by: Optional[str]
+    created_at: str
+    revoked_at: Optional[str]
+
+
+class DigestTenantsByStatus(TypedDict, total=False):
+    pending: int
+    active: int
+    rejected: int
+    suspended: int
+
+
+class DigestTenants(TypedDict):
+    by_status: DigestTenantsByStatus
+    total: int
+
+
+class DigestPendingTenant(TypedDict):
+    id: str
+    slug: str
+    name: str
+    created_at: str
+    age_hours: float
+
+
+class DigestTopTenant(TypedDict):
+    id: str
+    slug: str
+    name: str
+    requests: int
+    tokens: int
+
+
+class DigestUsage(TypedDict):
+    requests: int
+    errors: int
+    prompt_tokens: int
+    completion_tokens: int
+    total_tokens: int
+    top_tenants: List[DigestTopTenant]
+
+
+class DigestNotifications(TypedDict):
+    delivered: int
+    pending: int
+    failed: int
+    failed_by_subscriber: Dict[str, int]
+
+
+class AdminDigest(TypedDict):
+    window: Literal["24h", "7d", "30d"]
+    since: str
+    generated_at: str
+    tenants: DigestTenants
+    signups: int
+    approvals: int
+    rejections: int
+    suspensions: int
+    oldest_pending: Optional[DigestPendingTenant]
+    active_keys: int
+    usage: DigestUsage
+    invite_redemptions: int
+    notifications: DigestNotifications
+    failed_notifications: int
+    highlights: List[str]  # short sentences an agent can relay, most urgent first
+
+
+# The dashboard's routes (an access token)
+
+
+class Identity(TypedDict):
+    subject: str
+    email: Optional[str]
+    email_verified: bool
+
+
+class CurrentMembership(TenantSummary):
+    role: MembershipRole
+
+
+class Me(TypedDict):
+    identity: Identity
+    is_platform_admin: bool
+    tenant: Optional[CurrentMembership]
+    memberships: List[Membership]
+    claimable: List[TenantSummary]
+
+
+class ProvisionResponse(TypedDict):
+    created: bool
+    tenant: TenantSummary
+    role: MembershipRole
+    memberships: List[Membership]
+    claimable: List[TenantSummary]
+
+
+class ClaimedMembership(TypedDict):
+    id: str
+    role: MembershipRole
+    user_id: str
+    joined_at: str
+
+
+class ClaimResult(TypedDict):
+    tenant: TenantSummary
+    membership: ClaimedMembership
+
+
+class ClaimPreview(TypedDict):
+    tenant: TenantSummary
+    role: MembershipRole
+    expires_at: str
+    uses_left: int
+    already_member: bool
+
+
+class DeviceLookup(TypedDict):
+    tenant: TenantSummary
+    role: MembershipRole
+    expires_at: str
+
+
+class DeviceConfirmation(TypedDict):
+    status: Literal["linked", "denied"]
+    tenant: TenantSummary
+    role: Optional[MembershipRole]  # None when denied
+
+
+class ApiKey(TypedDict):
+    id: str
+    name: str
+    prefix: str
+    role: KeyRole
+    user_id: Optional[str]
+    created_at: str
+    last_used_at: Optional[str]
+    expires_at: Optional[str]
+    revoked_at: Optional[str]
+
+
+class CreatedApiKey(ApiKey):
+    key: str  # br_live_…, shown this once
+
+
+class Member(TypedDict):
+    id: str
+    user_id: str
+    subject: str
+    email: Optional[str]
+    role: MembershipRole
+    joined_at: str
+
+
+class DeletedMember(TypedDict):
+    id: str
+    deleted: Literal[True]
+
+
+class ClaimLinkSummary(TypedDict):
+    id: str
+    kind: Literal["registration", "link", "invite"]
+    role: MembershipRole
+    max_uses: int
+    used_count: int
+    uses_left: int
+    state: Literal["active", "expired", "revoked", "used_up"]
+    expires_at: str
+    revoked_at: Optional[str]
+    created_at: str
+
+
+class UsageTotals(TypedDict):
+    requests: int
+    errors: int
+    prompt_tokens: int
+    completion_tokens: int
+
+
+class UsageDay(UsageTotals):
+    date: str
+
+
+class Usage(TypedDict):
+    days: List[UsageDay]
+    totals: UsageTotals
+
+
+# Data plane (OpenAI-compatible; the server may add fields the schema leaves open)
+
+
+class ChatCompletionMessage(TypedDict):
+    role: str
+    content: Optional[str]
+
+
+class ChatCompletionChoice(TypedDict):
+    index: int
+    message: ChatCompletionMessage
+    finish_reason: Optional[str]
+
+
+class CompletionUsage(TypedDict):
+    prompt_tokens: int
+    completion_tokens: int
+    total_tokens: int
+
+
+class _ChatCompletionRequired(TypedDict):
+    id: str
+    object: Literal["chat.completion"]
+    created: int
+    model: str
+    choices: List[ChatCompletionChoice]
+
+
+class ChatCompletion(_ChatCompletionRequired, total=False):
+    usage: CompletionUsage
+
+
+class Model(TypedDict):
+    id: str
+    object: Literal["model"]
+    created: int
+    owned_by: str
+
+
+class ModelList(TypedDict):
+    object: Literal["list"]
+    data: List[Model]
