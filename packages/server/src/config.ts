@@ -20,6 +20,10 @@ const envSchema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(8787),
     HOST: z.string().optional(),
     BR_REDIS_PREFIX: z.string().default("br:"),
+    // A Redis that stops answering (frozen, partitioned) must not hold requests: every command
+    // gives up after this, and the subscription is pinged this often with the same deadline.
+    BR_REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().positive().default(1_000),
+    BR_REDIS_PING_MS: z.coerce.number().int().positive().default(500),
     BR_DATA_DIR: z.string().default("./.data"),
     DATABASE_URL: z
       .string()

@@ -59,7 +59,12 @@ export async function buildDeps(config: Config, log: Logger, options: BuildOptio
   let cache: SharedCache;
   let limits: Limits;
   if (config.REDIS_URL) {
-    const redis = new RedisCache(config.REDIS_URL, config.BR_REDIS_PREFIX);
+    const redis = new RedisCache(config.REDIS_URL, {
+      prefix: config.BR_REDIS_PREFIX,
+      commandTimeoutMs: config.BR_REDIS_COMMAND_TIMEOUT_MS,
+      pingMs: config.BR_REDIS_PING_MS,
+      log,
+    });
     cache = redis;
     limits = redisLimits(redis.client, config.BR_REDIS_PREFIX);
   } else {

@@ -1,5 +1,15 @@
 import { Redis } from "ioredis";
+import type { Logger } from "pino";
 import type { SharedCache } from "./interface.js";
+
+export interface RedisCacheOptions {
+  prefix?: string;
+  /** Every command fails after this long instead of waiting on a Redis that does not answer. */
+  commandTimeoutMs?: number;
+  /** How often the subscription connection is pinged; a ping unanswered by the next one means stalled. */
+  pingMs?: number;
+  log?: Logger;
+}
 
 export class RedisCache implements SharedCache {
   readonly kind = "redis" as const;
@@ -7,13 +17,28 @@ export class RedisCache implements SharedCache {
   private subscriber?: Redis;
   private readonly handlers = new Map<string, (message: string) => void>();
   private readonly resyncs = new Set<(live: boolean) => void>();
+  private readonly prefix: string;
+  private readonly pingMs: number;
+  private readonly log: Logger | undefined;
+  private watchdog?: NodeJS.Timeout;
+  // The subscription is down while its connection is closed or while it stops answering pings.
+  private closed = false;
+  private stalled = false;
+  // What the subscribers were last told.
+  private live = true;
 
-  constructor(
-    url: string,
-    private readonly prefix = "br:",
-  ) {
+  constructor(url: string, options: RedisCacheOptions = {}) {
+    this.prefix = options.prefix ?? "br:";
+    this.pingMs = options.pingMs ?? 500;
+    this.log = options.log;
     // Named so operators (and tests) can tell this instance's connections apart in CLIENT LIST.
-    this.client = new Redis(url, { maxRetriesPerRequest: 3, enableOfflineQueue: true, connectionName: `brainstormrouter-${prefix}` });
+    this.client = new Redis(url, {
+      maxRetriesPerRequest: 3,
+      enableOfflineQueue: true,
+      commandTimeout: options.commandTimeoutMs ?? 1_000,
+      connectionName: `brainstormrouter-${this.prefix}`,
+    });
+    this.client.on("error", (err: Error) => this.log?.warn({ err }, "redis connection error"));
   }
 
   async get(key: string) {
@@ -38,11 +63,12 @@ export class RedisCache implements SharedCache {
     if (!this.subscriber) {
       const sub = this.client.duplicate();
       this.subscriber = sub;
+      sub.on("error", (err: Error) => this.log?.warn({ err }, "redis subscription error"));
       sub.on("message", (ch: string, message: string) => this.handlers.get(ch)?.(message));
       // While disconnected, invalidations published by other instances are lost: drop derived
       // state both when the link goes and when it comes back (after ioredis re-subscribes).
       let connectedOnce = false;
-      sub.on("close", () => this.resync(false));
+      sub.on("close", () => this.setClosed(true));
       sub.on("ready", () => {
         if (!connectedOnce) {
           connectedOnce = true;
@@ -51,19 +77,63 @@ export class RedisCache implements SharedCache {
         // 'ready' fires before ioredis re-sends SUBSCRIBE; a message published in between would be
         // lost. Our own SUBSCRIBE is answered after ioredis's, so its reply means "receiving again".
         sub.subscribe(...this.handlers.keys()).then(
-          () => this.resync(true),
+          () => this.setClosed(false),
           () => undefined,
         );
       });
+      this.watch(sub);
     }
     await this.subscriber.subscribe(this.prefix + channel);
   }
 
-  private resync(live: boolean) {
+  /**
+   * A frozen Redis keeps its sockets open: no 'close' ever comes, and invalidations stop arriving
+   * unnoticed. A PING every `pingMs` on the subscription connection, unanswered by the next tick
+   * (or failed by the command timeout), counts as a stall: subscribers stop trusting what they
+   * cached. The next answer on that same, still-subscribed connection ends the stall.
+   */
+  private watch(sub: Redis) {
+    let outstanding = false;
+    this.watchdog = setInterval(() => {
+      if (sub.status !== "ready") return;
+      if (outstanding) return this.setStalled(true);
+      outstanding = true;
+      sub.ping().then(
+        () => {
+          outstanding = false;
+          this.setStalled(false);
+        },
+        () => {
+          outstanding = false;
+          this.setStalled(true);
+        },
+      );
+    }, this.pingMs);
+    this.watchdog.unref();
+  }
+
+  private setStalled(stalled: boolean) {
+    if (stalled === this.stalled) return;
+    this.stalled = stalled;
+    if (stalled) this.log?.warn("redis subscription is not answering; treating it as down");
+    this.notify();
+  }
+
+  private setClosed(closed: boolean) {
+    this.closed = closed;
+    this.notify();
+  }
+
+  private notify() {
+    const live = !this.closed && !this.stalled;
+    // Every drop is passed on (derived state is thrown away again); a recovery only once.
+    if (live && this.live) return;
+    this.live = live;
     for (const fn of this.resyncs) fn(live);
   }
 
   async close() {
+    clearInterval(this.watchdog);
     this.subscriber?.disconnect();
     await this.client.quit().catch(() => undefined);
   }

@@ -1,23 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KeyCache, type KeyRecord } from "../../src/auth/api-key/key-cache.js";
+import { KeyCache } from "../../src/auth/api-key/key-cache.js";
+import { keyRecord as record } from "../support/key-record.js";
 import { MemoryCache } from "../../src/cache/memory.js";
 import { human, joinAs, asMember, ownedTenant } from "../identity-bridge/helpers.js";
 import { humanToken, registerTenant, startTestServer, type TestServer } from "../support/harness.js";
 import { startOwnRedis, type OwnRedis } from "../support/own-redis.js";
 
-const record = (keyId: string, tenantId: string): KeyRecord => ({
-  keyId,
-  keyHash: `hash-${keyId}`,
-  prefix: "br_live_abcd",
-  tenantId,
-  userId: null,
-  role: "admin",
-  rateLimitRpm: null,
-  expiresAt: null,
-  revokedAt: null,
-  tenant: { id: tenantId, slug: "t", name: "T", status: "active" },
-  externalId: null,
-});
 
 /** A shared cache whose broadcasts fail while `failing` is set. */
 class FailingPublish extends MemoryCache {

@@ -1,24 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { KeyCache, type KeyRecord } from "../../src/auth/api-key/key-cache.js";
+import { KeyCache } from "../../src/auth/api-key/key-cache.js";
+import { keyRecord as record } from "../support/key-record.js";
 import type { SharedCache } from "../../src/cache/interface.js";
 import { MemoryCache } from "../../src/cache/memory.js";
 import { RedisCache } from "../../src/cache/redis.js";
 import { HAS_REDIS, REDIS_URL } from "../support/services.js";
 
-const record = (keyId: string, tenantId: string): KeyRecord => ({
-  keyId,
-  keyHash: `hash-${keyId}`,
-  prefix: "br_live_abcd",
-  tenantId,
-  userId: null,
-  role: "admin",
-  rateLimitRpm: null,
-  expiresAt: null,
-  revokedAt: null,
-  tenant: { id: tenantId, slug: "t", name: "T", status: "active" },
-  externalId: null,
-});
 
 const closers: SharedCache[] = [];
 afterEach(async () => {
@@ -61,8 +49,8 @@ describe.runIf(HAS_REDIS)("KeyCache over Redis", () => {
 
   it("an invalidation on one instance reaches another through pub/sub", async () => {
     const p = prefix();
-    const a = await cacheOn(new RedisCache(REDIS_URL!, p));
-    const b = await cacheOn(new RedisCache(REDIS_URL!, p));
+    const a = await cacheOn(new RedisCache(REDIS_URL!, { prefix: p }));
+    const b = await cacheOn(new RedisCache(REDIS_URL!, { prefix: p }));
     b.set("h1", record("k1", "t1"), b.currentGeneration());
     await a.invalidateTenant("t1");
     await expect.poll(() => b.get("h1"), { timeout: 2000 }).toBeUndefined();
@@ -70,7 +58,7 @@ describe.runIf(HAS_REDIS)("KeyCache over Redis", () => {
 
   it("flushes everything when its subscription connection drops and comes back", async () => {
     const p = prefix();
-    const shared = new RedisCache(REDIS_URL!, p);
+    const shared = new RedisCache(REDIS_URL!, { prefix: p });
     const cache = await cacheOn(shared);
     cache.set("h1", record("k1", "t1"), cache.currentGeneration());
     // Kill only this instance's subscriber connection, not other suites' ones.
@@ -80,7 +68,7 @@ describe.runIf(HAS_REDIS)("KeyCache over Redis", () => {
     await shared.client.call("CLIENT", "KILL", "ID", id!);
     await expect.poll(() => cache.get("h1"), { timeout: 5000 }).toBeUndefined();
     // And it still receives invalidations after reconnecting.
-    const other = await cacheOn(new RedisCache(REDIS_URL!, p));
+    const other = await cacheOn(new RedisCache(REDIS_URL!, { prefix: p }));
     await new Promise((r) => setTimeout(r, 300));
     cache.set("h2", record("k2", "t2"), cache.currentGeneration());
     await other.invalidateKey("k2");

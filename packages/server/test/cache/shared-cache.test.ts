@@ -12,7 +12,7 @@ import { HAS_REDIS, REDIS_URL } from "../support/services.js";
 
 const prefix = `brt:${randomBytes(4).toString("hex")}:`;
 const caches: [string, () => SharedCache][] = [["memory", () => new MemoryCache()]];
-if (HAS_REDIS) caches.push(["redis", () => new RedisCache(REDIS_URL!, prefix)]);
+if (HAS_REDIS) caches.push(["redis", () => new RedisCache(REDIS_URL!, { prefix })]);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

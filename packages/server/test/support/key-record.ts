@@ -1,0 +1,16 @@
+import type { KeyRecord } from "../../src/auth/api-key/key-cache.js";
+
+/** A cached key look-up of an active tenant, for KeyCache tests. */
+export const keyRecord = (keyId: string, tenantId: string): KeyRecord => ({
+  keyId,
+  keyHash: `hash-${keyId}`,
+  prefix: "br_live_abcd",
+  tenantId,
+  userId: null,
+  role: "admin",
+  rateLimitRpm: null,
+  expiresAt: null,
+  revokedAt: null,
+  tenant: { id: tenantId, slug: "t", name: "T", status: "active" },
+  externalId: null,
+});
