@@ -59,6 +59,8 @@ const envSchema = z
     BR_PROVISION_RATE_PER_MIN: z.coerce.number().int().positive().default(30),
     BR_INVITE_FAILURES_PER_IDENTITY: z.coerce.number().int().positive().default(5),
     BR_INVITE_FAILURES_PER_ADDRESS: z.coerce.number().int().positive().default(20),
+    // Well-formed API keys that exist nowhere, per address and minute, before 429.
+    BR_UNKNOWN_KEYS_PER_ADDRESS: z.coerce.number().int().positive().default(30),
     SLACK_SIGNING_SECRET: z.string().optional(),
     SLACK_BOT_TOKEN: z.string().optional(),
     SLACK_CHANNEL_ID: z.string().optional(),

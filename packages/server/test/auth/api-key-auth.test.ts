@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API_KEY_PREFIX, generateToken } from "../../src/lib/tokens.js";
+import type { Database } from "../../src/store/db.js";
 import { registerTenant, setTenantStatus, startTestServer, type TestServer } from "../support/harness.js";
 import { ENGINES } from "../support/services.js";
 
@@ -111,5 +112,60 @@ describe.each(ENGINES)("API-key auth boundary on %s", (engine) => {
     expect((await read()).last_used_at).toBeNull();
     await server.deps.keyUsage.flush();
     expect((await read()).last_used_at).toBeInstanceOf(Date);
+  });
+});
+
+describe.each(ENGINES)("cold key look-ups on %s", (engine) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({
+      engine,
+      env: { BR_EVENTS_POLL_MS: "600000", BR_USAGE_FLUSH_MS: "600000", BR_TRUST_PROXY: "true", BR_UNKNOWN_KEYS_PER_ADDRESS: "5" },
+    });
+  });
+  afterAll(() => server.close());
+
+  const queriesFor = async (fn: () => Promise<unknown>) => {
+    const before = server.deps.db.queryCount;
+    await fn();
+    return server.deps.db.queryCount - before;
+  };
+
+  it("50 concurrent requests for a key whose entry expired share one database look-up", async () => {
+    const reg = await registerTenant(server, { active: true });
+    const from = { "x-forwarded-for": "192.0.2.10" };
+    const db = server.deps.db;
+    const asApp = db.asApp.bind(db);
+    let lookups = 0;
+    // A slow look-up, so all 50 requests arrive while the first is still in the database.
+    db.asApp = (async (fn: Parameters<Database["asApp"]>[0]) => {
+      lookups++;
+      await new Promise((r) => setTimeout(r, 300));
+      return asApp(fn);
+    }) as Database["asApp"];
+    try {
+      server.deps.keyCache.clear();
+      const results = await Promise.all(Array.from({ length: 50 }, () => server.request("/v1/tenant", { token: reg.key, headers: from })));
+      expect(results.map((r) => r.status)).toEqual(Array(50).fill(200));
+    } finally {
+      db.asApp = asApp;
+    }
+    expect(lookups).toBe(1);
+  });
+
+  it("refuses a flood of well-formed unknown keys from one address with 429 once its budget is spent, without a query each", async () => {
+    const from = { "x-forwarded-for": "192.0.2.66" };
+    const reg = await registerTenant(server, { active: true });
+    await server.request("/v1/tenant", { token: reg.key, headers: from }); // warm
+    for (let i = 0; i < 5; i++) expect((await server.request("/v1/tenant", { token: generateToken(API_KEY_PREFIX), headers: from })).status).toBe(401);
+    const refused: number[] = [];
+    const spent = await queriesFor(async () => {
+      for (let i = 0; i < 10; i++) refused.push((await server.request("/v1/tenant", { token: generateToken(API_KEY_PREFIX), headers: from })).status);
+    });
+    expect(refused).toEqual(Array(10).fill(429));
+    expect(spent).toBe(0);
+    // A key this instance already knows still works from there, and other addresses are unaffected.
+    expect((await server.request("/v1/tenant", { token: reg.key, headers: from })).status).toBe(200);
+    expect((await server.request("/v1/tenant", { token: generateToken(API_KEY_PREFIX), headers: { "x-forwarded-for": "192.0.2.67" } })).status).toBe(401);
   });
 });

@@ -2,22 +2,24 @@ import type { Deps } from "../../deps.js";
 import type { KeyRecord } from "./key-cache.js";
 import { AuthenticationError } from "../../http/errors.js";
 import { API_KEY_PREFIX, isWellFormed, safeEqual, sha256 } from "../../lib/tokens.js";
+import { guessWithinBudgets } from "../../limits/failure-budget.js";
 import { lookupApiKey } from "../../store/api-keys.js";
 import { isPlatformAdmin, type Actor } from "../../services/actor.js";
 import { assertTenantActive } from "../../services/tenant-status.js";
 
-type AuthDeps = Pick<Deps, "db" | "keyCache" | "keyUsage" | "config">;
+type AuthDeps = Pick<Deps, "db" | "keyCache" | "keyUsage" | "config" | "limits">;
 
 /**
  * API key → Actor. Warm: one hash and one in-memory look-up, no database query. Cold: one call to
- * the SECURITY DEFINER look-up, cached with the tenant's status for BR_KEY_CACHE_TTL_MS.
+ * the SECURITY DEFINER look-up, shared by every concurrent request for the same key, cached with
+ * the tenant's status for BR_KEY_CACHE_TTL_MS.
  */
-export async function authenticateApiKey(deps: AuthDeps, key: string): Promise<{ actor: Actor; record: KeyRecord }> {
+export async function authenticateApiKey(deps: AuthDeps, key: string, address: string): Promise<{ actor: Actor; record: KeyRecord }> {
   // Checksum first: random strings and typos never reach the database (DESIGN.md §5).
   if (!isWellFormed(key, API_KEY_PREFIX)) throw invalidKey();
   const hash = sha256(key);
   let record = deps.keyCache.get(hash);
-  if (record === undefined) record = await loadRecord(deps, hash);
+  if (record === undefined) record = await coldLookup(deps, hash, address);
   if (!record || !safeEqual(record.keyHash, hash)) throw invalidKey();
   const now = Date.now();
   if (record.revokedAt !== null && record.revokedAt <= now) {
@@ -42,10 +44,34 @@ export async function authenticateApiKey(deps: AuthDeps, key: string): Promise<{
   };
 }
 
+/**
+ * A well-formed key (valid checksum) that the cache does not know costs a database transaction, so
+ * each look-up spends a point of a per-address budget, given back when the key exists: a flood of
+ * forged well-formed keys is refused with 429 once it is spent, instead of costing one transaction
+ * each. The point is reserved before the look-up, so a burst cannot overshoot. A request that finds
+ * a look-up of its key already running joins it and spends nothing.
+ */
+async function coldLookup(deps: AuthDeps, hash: string, address: string): Promise<KeyRecord> {
+  const known = (record: KeyRecord | null) => {
+    if (!record) throw invalidKey();
+    return record;
+  };
+  const running = deps.keyCache.loading(hash);
+  if (running) return known(await running);
+  const budget = {
+    limiter: deps.limits.limiter({ name: "unknown-key-address", points: deps.config.BR_UNKNOWN_KEYS_PER_ADDRESS, durationSeconds: 60 }),
+    key: address,
+  };
+  return guessWithinBudgets(
+    [budget],
+    async () => known(await deps.keyCache.load(hash, () => loadRecord(deps, hash))),
+    (err) => err instanceof AuthenticationError && err.code === "invalid_api_key",
+  );
+}
+
 async function loadRecord(deps: AuthDeps, hash: string): Promise<KeyRecord | null> {
-  const generation = deps.keyCache.currentGeneration();
   const row = await deps.db.asApp((tx) => lookupApiKey(tx, hash));
-  const record: KeyRecord | null = row
+  return row
     ? {
         keyId: row.key_id,
         keyHash: row.key_hash,
@@ -60,8 +86,6 @@ async function loadRecord(deps: AuthDeps, hash: string): Promise<KeyRecord | nul
         externalId: row.external_id,
       }
     : null;
-  deps.keyCache.set(hash, record, generation);
-  return record;
 }
 
 const invalidKey = () => new AuthenticationError("invalid_api_key", "The API key is not valid.");

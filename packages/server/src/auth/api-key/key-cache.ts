@@ -50,6 +50,7 @@ export class KeyCache {
   private live = true;
   // Set while a failed broadcast keeps this instance from caching: the probe that must come back.
   private pendingProbe: string | null = null;
+  private readonly loads = new Map<string, Promise<KeyRecord | null>>();
   private probeTimer?: NodeJS.Timeout;
 
   constructor(
@@ -107,6 +108,32 @@ export class KeyCache {
     }
   }
 
+  /**
+   * The record of `hash` from `loader`, stored unless invalidated meanwhile. Concurrent misses of
+   * one hash share a single load: when a busy key's entry expires, its next burst of requests
+   * costs one database look-up, not one each.
+   */
+  load(hash: string, loader: () => Promise<KeyRecord | null>): Promise<KeyRecord | null> {
+    const pending = this.loads.get(hash);
+    if (pending) return pending;
+    const generation = this.generation;
+    const loaded = loader()
+      .then((record) => {
+        this.set(hash, record, generation);
+        return record;
+      })
+      .finally(() => {
+        if (this.loads.get(hash) === loaded) this.loads.delete(hash);
+      });
+    this.loads.set(hash, loaded);
+    return loaded;
+  }
+
+  /** The look-up of `hash` already under way, if any. */
+  loading(hash: string): Promise<KeyRecord | null> | undefined {
+    return this.loads.get(hash);
+  }
+
   invalidateKey(keyId: string): Promise<void> {
     return this.invalidate({ keyIds: [keyId] });
   }
@@ -123,6 +150,7 @@ export class KeyCache {
   clear(): void {
     this.generation++;
     this.entries.clear();
+    this.loads.clear();
   }
 
   close(): void {
@@ -157,6 +185,8 @@ export class KeyCache {
       return;
     }
     this.generation++;
+    // A load begun before this change read the old state: later misses must not join it.
+    this.loads.clear();
     for (const [hash, { record }] of this.entries.entries()) {
       if (!record) continue;
       if (message.kind === "key" ? record.keyId === message.id : record.tenantId === message.id) {

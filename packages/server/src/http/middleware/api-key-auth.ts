@@ -1,6 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import type { Deps } from "../../deps.js";
 import { authenticateApiKey } from "../../auth/api-key/authenticate.js";
+import { clientAddress } from "../client-address.js";
 import type { AppEnv } from "../context.js";
 import { AuthenticationError, PermissionError } from "../errors.js";
 
@@ -21,7 +22,7 @@ export function apiKeyAuth(deps: Deps, options: { role?: "admin" } = {}) {
   return createMiddleware<AppEnv>(async function apiKeyAuthMiddleware(c, next) {
     const key = bearerToken(c.req.header("authorization"));
     if (!key) throw new AuthenticationError("missing_api_key", "Send an API key as 'Authorization: Bearer br_live_…'.");
-    const { actor, record } = await authenticateApiKey(deps, key);
+    const { actor, record } = await authenticateApiKey(deps, key, clientAddress(c, deps.config.BR_TRUST_PROXY));
     if (options.role === "admin" && actor.role !== "admin") {
       throw new PermissionError("insufficient_role", "This API key's role cannot do that; use an admin key.");
     }

@@ -4,6 +4,7 @@ import { API_KEY_PREFIX } from "../../lib/tokens.js";
 import { isPlatformAdmin, type Actor } from "../../services/actor.js";
 import { authenticateApiKey } from "../../auth/api-key/authenticate.js";
 import { membershipsOf } from "../../services/memberships.js";
+import { clientAddress } from "../client-address.js";
 import type { AppEnv } from "../context.js";
 import { AuthenticationError, PermissionError } from "../errors.js";
 import { bearerToken } from "./api-key-auth.js";
@@ -26,7 +27,7 @@ export function platformAdmin(deps: Deps) {
     }
     let actor: Actor;
     if (token.startsWith(API_KEY_PREFIX)) {
-      const auth = await authenticateApiKey(deps, token);
+      const auth = await authenticateApiKey(deps, token, clientAddress(c, deps.config.BR_TRUST_PROXY));
       c.set("apiKey", auth.record);
       actor = auth.actor;
     } else {

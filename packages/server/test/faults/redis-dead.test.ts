@@ -81,3 +81,20 @@ describe("committed changes while Redis is dead", () => {
     expect(server.logs.join("")).toContain("could not broadcast a key-cache invalidation");
   });
 });
+
+describe("rate limits while Redis is dead", () => {
+  it("fall back to in-process limiters: registration answers 202 then 429, never 500", async () => {
+    const redis = await startOwnRedis();
+    const server = await startTestServer({ env: { REDIS_URL: redis.url, BR_REDIS_PREFIX: "brt:dead-limits:", BR_REGISTER_RATE_PER_MIN: "3" } });
+    try {
+      await redis.kill();
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        statuses.push((await server.request("/v1/register", { body: { tenant_name: `Dead ${i}`, admin_email: "d@lab.test", accept_tos: true } })).status);
+      }
+      expect(statuses).toEqual([202, 202, 202, 429]);
+    } finally {
+      await server.close();
+    }
+  });
+});
