@@ -86,6 +86,9 @@ const envSchema = z
         ctx.addIssue({ code: "custom", message: parsed.message });
         return z.NEVER;
       }),
+    // SIGTERM: how long in-flight requests (streams included) may take to finish before their
+    // connections are closed. Default: the longest provider timeout plus 5 s.
+    BR_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).optional(),
     // Usage events are written in batches this often (and on shutdown), never on the request path.
     BR_USAGE_FLUSH_MS: z.coerce.number().int().min(10).default(1000),
     // Event bus (Admin Intelligence): how often the dispatcher looks for work, how long a claimed
@@ -141,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     betaGate: e.BR_BETA_GATE === "on",
     platformAdminIds: new Set(e.BRAINSTORMROUTER_PLATFORM_ADMIN_IDS),
     slackAdminUserIds: new Set(e.BR_SLACK_ADMIN_USER_IDS),
+    shutdownGraceMs: e.BR_SHUTDOWN_GRACE_MS ?? Math.max(0, ...e.BR_PROVIDERS.map((p) => ("timeout_ms" in p ? p.timeout_ms : 0))) + 5_000,
   });
 }
 

@@ -36,8 +36,9 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, async () => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, "shutting down");
-    const timer = setTimeout(() => process.exit(1), 10_000);
+    log.info({ signal, graceMs: config.shutdownGraceMs }, "shutting down: draining in-flight requests");
+    // A backstop only: close() itself ends the drain at the grace; this covers a stuck flush.
+    const timer = setTimeout(() => process.exit(1), config.shutdownGraceMs + 15_000);
     timer.unref();
     await server.close();
     process.exit(0);

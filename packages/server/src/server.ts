@@ -1,4 +1,5 @@
 import { serve, type ServerType } from "@hono/node-server";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createApp } from "./app.js";
 import type { Config } from "./config.js";
@@ -9,7 +10,11 @@ export interface RunningServer {
   url: string;
   port: number;
   deps: Deps;
-  /** Stops accepting, lets in-flight requests finish, flushes buffers, closes connections. */
+  /**
+   * Stops accepting, lets in-flight requests (streams included) finish for up to
+   * BR_SHUTDOWN_GRACE_MS, then closes what is left, flushes metering and gives back the outbox's
+   * claims. Requests cut at the deadline are metered like client disconnects.
+   */
   close(): Promise<void>;
 }
 
@@ -32,7 +37,16 @@ export async function startServer(
     deps,
     close() {
       closing ??= (async () => {
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        const http = server as Server;
+        const drained = new Promise<void>((resolve) => http.close(() => resolve()));
+        // Idle keep-alive connections would hold the drain open; in-flight ones keep going.
+        http.closeIdleConnections();
+        const deadline = setTimeout(() => {
+          log.warn({ graceMs: config.shutdownGraceMs }, "shutdown grace is over; closing the connections still open");
+          http.closeAllConnections();
+        }, config.shutdownGraceMs);
+        await drained;
+        clearTimeout(deadline);
         await deps.close();
       })();
       return closing;

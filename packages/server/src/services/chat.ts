@@ -48,7 +48,12 @@ export async function createChatCompletion(deps: ChatDeps, actor: Actor, body: C
     }
     const upstream = await route.provider.stream(call);
     const upstreamMs = performance.now() - upstreamStart;
-    return { stream: true, body: metered(upstream, body, meter), overheadMs: performance.now() - ctx.startedAt - upstreamMs };
+    const closed = deps.meter.streamOpened();
+    const recorded = (status: number, usage: TokenUsage) => {
+      meter(status, usage);
+      closed();
+    };
+    return { stream: true, body: metered(upstream, body, recorded), overheadMs: performance.now() - ctx.startedAt - upstreamMs };
   } catch (err) {
     const status = ctx.signal.aborted ? CLIENT_CLOSED : err instanceof AppError ? err.status : 500;
     meter(status, null);

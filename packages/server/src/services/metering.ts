@@ -12,6 +12,8 @@ export interface MeterOptions {
 // loss is logged rather than the process dying.
 const MAX_BUFFERED = 100_000;
 const ROWS_PER_INSERT = 5_000;
+// At shutdown, how long `stop` waits for streams whose connections were just closed to report.
+const OPEN_STREAMS_WAIT_MS = 2_000;
 
 /**
  * Usage events are buffered in memory and written in one multi-row INSERT per interval, so a
@@ -21,6 +23,9 @@ export class UsageMeter {
   private buffer: UsageEvent[] = [];
   private timer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
+  // Streams still being relayed: they are metered when they end, which may be during shutdown.
+  private openStreams = 0;
+  private streamsClosed?: () => void;
 
   constructor(
     private readonly db: Database,
@@ -44,8 +49,24 @@ export class UsageMeter {
     return this.flushing;
   }
 
+  /** A stream began; call the returned function once it has recorded its usage. */
+  streamOpened(): () => void {
+    this.openStreams++;
+    let closed = false;
+    return () => {
+      if (closed) return;
+      closed = true;
+      if (--this.openStreams === 0) this.streamsClosed?.();
+    };
+  }
+
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    if (this.openStreams > 0) {
+      // The server has closed their connections; their cancellations arrive within a few ticks.
+      const settled = new Promise<void>((resolve) => (this.streamsClosed = resolve));
+      await Promise.race([settled, new Promise((r) => setTimeout(r, OPEN_STREAMS_WAIT_MS).unref())]);
+    }
     await this.flush();
   }
 

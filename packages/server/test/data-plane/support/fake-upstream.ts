@@ -4,7 +4,8 @@ import type { AddressInfo } from "node:net";
 /**
  * An OpenAI-compatible upstream on 127.0.0.1 whose behaviour is picked by the model name:
  * `fake-500` fails, `fake-hang`/`fake-hang-patient` never answer, `fake-slow-stream` streams a chunk every 20 ms
- * for a minute; any other model answers at once with a fixed completion of `completionBytes`.
+ * for a minute, `fake-timed-stream` streams for 2 s and ends with its usage; any other model answers at once
+ * with a fixed completion of `completionBytes`.
  */
 export interface FakeUpstream {
   url: string;
@@ -40,6 +41,8 @@ export async function startFakeUpstream(options: { completionBytes?: number } = 
         return;
       case "fake-slow-stream":
         return slowStream(res, body.model);
+      case "fake-timed-stream":
+        return slowStream(res, body.model, { chunks: 40, everyMs: 50, usage: { prompt_tokens: 11, completion_tokens: 40, total_tokens: 51 } });
     }
     const usage = { prompt_tokens: 7, completion_tokens: 3, total_tokens: 10 };
     if (!body.stream) {
@@ -82,16 +85,17 @@ export async function startFakeUpstream(options: { completionBytes?: number } = 
   };
 }
 
-function slowStream(res: ServerResponse, model: string) {
+function slowStream(res: ServerResponse, model: string, shape: { chunks: number; everyMs: number; usage?: object } = { chunks: 3000, everyMs: 20 }) {
   res.writeHead(200, { "content-type": "text/event-stream" });
   let n = 0;
   const timer = setInterval(() => {
-    if (++n > 3000) {
+    if (++n > shape.chunks) {
       clearInterval(timer);
-      return res.end("data: [DONE]\n\n");
+      const usage = shape.usage ? `data: ${JSON.stringify({ object: "chat.completion.chunk", model, choices: [], usage: shape.usage })}\n\n` : "";
+      return res.end(`${usage}data: [DONE]\n\n`);
     }
     res.write(`data: ${JSON.stringify({ object: "chat.completion.chunk", model, choices: [{ index: 0, delta: { content: `${n} ` } }] })}\n\n`);
-  }, 20);
+  }, shape.everyMs);
   res.on("close", () => clearInterval(timer));
 }
 
@@ -116,7 +120,7 @@ export function providersFor(upstream: FakeUpstream, timeoutMs = 500) {
       name: "fake",
       base_url: upstream.url,
       api_key: "sk-upstream-secret",
-      models: ["fake-model", "fake-500", "fake-hang", "fake-slow-stream"],
+      models: ["fake-model", "fake-500", "fake-hang", "fake-slow-stream", "fake-timed-stream"],
       timeout_ms: timeoutMs,
     },
     // A minute of patience: only the client's abort can end these calls within a test.
