@@ -49,7 +49,7 @@ export async function authenticateApiKey(deps: AuthDeps, key: string, address: s
  * each look-up spends a point of a per-address budget, given back when the key exists: a flood of
  * forged well-formed keys is refused with 429 once it is spent, instead of costing one transaction
  * each. The point is reserved before the look-up, so a burst cannot overshoot. A request that finds
- * a look-up of its key already running joins it and spends nothing.
+ * a look-up of its key already running joins it and spends nothing (decisions.md #89, #90).
  */
 async function coldLookup(deps: AuthDeps, hash: string, address: string): Promise<KeyRecord> {
   const known = (record: KeyRecord | null) => {

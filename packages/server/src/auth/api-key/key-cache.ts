@@ -91,7 +91,7 @@ export class KeyCache {
    * The one way to drop entries after a committed change (revocation, suspension, removal). It
    * never fails: the change is already the truth in the database, so a broadcast that cannot be
    * sent is logged and this instance stops caching until the channel is proven to carry messages
-   * again — the same state as a dropped subscription (decisions.md, "Key-cache invalidation").
+   * again — the same state as a dropped subscription (decisions.md #83).
    */
   async invalidate(what: Invalidation): Promise<void> {
     const messages: Message[] = [

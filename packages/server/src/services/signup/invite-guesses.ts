@@ -21,7 +21,7 @@ type GuessDeps = Pick<Deps, "config" | "limits">;
  * looked up, and keeps it only for an unknown code — an expired or used-up code is a real one and
  * costs nothing. Reserving first is what keeps a concurrent burst inside the budget; once a budget
  * is spent, even a right code answers 429 until the window passes, or the beta gate could be
- * walked past by guessing.
+ * walked past by guessing (decisions.md #82).
  */
 export function spendInviteCode(deps: GuessDeps, tx: Tx, guess: { code: string; address: string; subject?: string }): Promise<void> {
   const limiter = (name: string, points: number) =>
