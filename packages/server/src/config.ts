@@ -44,6 +44,8 @@ const envSchema = z
     // Dashboard sign-in (authorization code + PKCE, a public client): the client registered at the issuer.
     BR_AUTH_CLIENT_ID: z.string().optional(),
     BR_AUTH_SCOPES: z.string().default("openid email profile"),
+    // The development sign-in trusts any email; beyond loopback only when the operator says so.
+    BR_DEV_SIGN_IN: z.enum(["on", "off"]).optional(),
     // Where the built dashboard lives; defaults to packages/dashboard/dist next to this package.
     BR_DASHBOARD_DIR: z.string().optional(),
     BRAINSTORMROUTER_PLATFORM_ADMIN_IDS: csv,
@@ -135,6 +137,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const authMode: AuthMode = e.BR_AUTH_JWKS_URL ? "jwks" : e.BR_AUTH_JWT_SECRET ? "secret" : "development";
+  if (authMode === "development") assertDevelopmentSignInIntended(present, e.HOST, e.BR_DEV_SIGN_IN);
   return Object.freeze({
     ...e,
     authMode,
@@ -149,6 +152,26 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 export type Config = ReturnType<typeof loadConfig>;
+
+/**
+ * The development sign-in accepts any email, so it must never be what a half-finished OIDC set-up
+ * silently falls back to, nor be reachable from the network by accident.
+ */
+function assertDevelopmentSignInIntended(present: Record<string, unknown>, host: string | undefined, devSignIn: "on" | "off" | undefined) {
+  const partial = Object.keys(present).filter((name) => name.startsWith("BR_AUTH_")).sort();
+  if (partial.length > 0) {
+    throw new ConfigError(
+      `BR_AUTH_JWKS_URL is required with ${partial.join(", ")} (or BR_AUTH_JWT_SECRET): without either, the development sign-in would accept any email`,
+    );
+  }
+  if (devSignIn === "off") {
+    throw new ConfigError("BR_DEV_SIGN_IN is off but no sign-in is configured: set BR_AUTH_JWKS_URL + BR_AUTH_ISSUER + BR_AUTH_AUDIENCE, or BR_AUTH_JWT_SECRET");
+  }
+  const loopback = host === undefined || host === "localhost" || host === "::1" || /^127\./.test(host);
+  if (!loopback && devSignIn !== "on") {
+    throw new ConfigError(`HOST ${host} is beyond loopback, where the development sign-in accepts any email: configure OIDC, or set BR_DEV_SIGN_IN=on to accept that`);
+  }
+}
 
 export class ConfigError extends Error {
   override name = "ConfigError";
