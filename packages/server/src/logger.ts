@@ -32,10 +32,17 @@ export function createLogger(level: string, destination?: pino.DestinationStream
 
 const SECRET_QUERY_PARAMS = ["claim", "token", "user_code", "code", "device_code", "access_token"];
 
-/** The path and query for an access log, with secret-bearing parameters blanked out. */
+// A key or claim token pasted anywhere in a URL (a path segment, an unlisted parameter, a fragment
+// of another value): the prefix is kept so the log still says what kind of secret it was.
+const TOKEN_ANYWHERE = /(br_live_|brct_)[0-9A-Za-z]+/g;
+
+/** The path and query for an access log, with secret-bearing parameters and tokens blanked out. */
 export function loggablePath(url: URL): string {
-  if (!url.search) return url.pathname;
-  const query = new URLSearchParams(url.search);
-  for (const name of SECRET_QUERY_PARAMS) if (query.has(name)) query.set(name, "[redacted]");
-  return `${url.pathname}?${query.toString()}`;
+  let path = url.pathname;
+  if (url.search) {
+    const query = new URLSearchParams(url.search);
+    for (const name of SECRET_QUERY_PARAMS) if (query.has(name)) query.set(name, "[redacted]");
+    path += `?${query.toString()}`;
+  }
+  return path.replace(TOKEN_ANYWHERE, "$1[redacted]");
 }

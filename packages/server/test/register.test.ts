@@ -162,6 +162,16 @@ describe.each(ENGINES)("POST /v1/register on %s", (engine) => {
     expect(logs).not.toContain(reg.key);
     expect(logs).not.toContain(reg.claimToken);
   });
+
+  it("redacts a key or claim token anywhere in a logged URL, not only in known parameters", async () => {
+    const reg = await registerTenant(server);
+    await server.request(`/v1/nowhere/${reg.key}`);
+    await server.request(`/dashboard/?next=${encodeURIComponent(`/x?t=${reg.claimToken}`)}&k=${reg.key}`);
+    const logs = server.logs.join("");
+    expect(logs).toContain("/v1/nowhere/br_live_[redacted]");
+    expect(logs).not.toContain(reg.key);
+    expect(logs).not.toContain(reg.claimToken);
+  });
 });
 
 describe("registration rate limit", () => {

@@ -32,6 +32,16 @@ describe.each(ENGINES)("API-key auth boundary on %s", (engine) => {
     }
   });
 
+  it("refuses 'Bearer <key> <junk>': a header with more than one token is malformed", async () => {
+    const reg = await registerTenant(server, { active: true });
+    for (const authorization of [`Bearer ${reg.key} junk`, `Bearer ${reg.key} ${reg.key}`, `Bearer\t${reg.key}`]) {
+      const res = await server.request("/v1/tenant", { headers: { authorization } });
+      expect(res.status).toBe(401);
+      expect(res.body.error.type).toBe("authentication_error");
+    }
+    expect((await server.request("/v1/tenant", { headers: { authorization: `bearer  ${reg.key}` } })).status).toBe(200);
+  });
+
   it("refuses a key with a bad checksum or prefix without any database query", async () => {
     const reg = await registerTenant(server, { active: true });
     const last = reg.key.at(-1) === "A" ? "B" : "A";

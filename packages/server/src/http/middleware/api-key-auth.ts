@@ -5,10 +5,9 @@ import { clientAddress } from "../client-address.js";
 import type { AppEnv } from "../context.js";
 import { AuthenticationError, PermissionError } from "../errors.js";
 
+/** RFC 6750 §2.1: `Bearer` and exactly one token; anything after it makes the header malformed. */
 export function bearerToken(header: string | undefined): string | undefined {
-  if (!header) return undefined;
-  const [scheme, token] = header.split(" ", 2);
-  return scheme?.toLowerCase() === "bearer" && token ? token.trim() : undefined;
+  return header ? /^bearer +([^\s]+) *$/i.exec(header)?.[1] : undefined;
 }
 
 /**
