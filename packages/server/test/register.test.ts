@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "kysely";
 import { sha256 } from "../src/lib/tokens.js";
+import type { Database } from "../src/store/db.js";
 import { createInviteCode, humanToken, registerTenant, startTestServer, type TestServer } from "./support/harness.js";
 import { ENGINES, RACE_ENGINES } from "./support/services.js";
 
@@ -171,6 +173,37 @@ describe.each(ENGINES)("POST /v1/register on %s", (engine) => {
     expect(logs).toContain("/v1/nowhere/br_live_[redacted]");
     expect(logs).not.toContain(reg.key);
     expect(logs).not.toContain(reg.claimToken);
+  });
+});
+
+describe.each(ENGINES)("registration atomicity on %s", (engine) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ engine });
+  });
+  afterAll(() => server.close());
+
+  it("writes tenant.signup in the tenant's transaction: a failure after both inserts leaves neither", async () => {
+    const db = server.deps.db;
+    const asTenant = db.asTenant.bind(db);
+    // Fails the registration's transaction after everything in it, the outbox row included, ran.
+    db.asTenant = (async (tenantId: string, fn: Parameters<Database["asTenant"]>[1]) =>
+      asTenant(tenantId, async (tx) => {
+        await fn(tx);
+        throw new Error("injected failure before commit");
+      })) as Database["asTenant"];
+    let status: number;
+    try {
+      status = (await server.request("/v1/register", { body: body({ tenant_name: "Atomic Lab", tenant_slug: "atomic-lab" }) })).status;
+    } finally {
+      db.asTenant = asTenant;
+    }
+    expect(status).toBe(500);
+    const left = await db.asPlatform(async (tx) => ({
+      tenants: await tx.selectFrom("tenants").select("id").where("slug", "=", "atomic-lab").execute(),
+      events: await tx.selectFrom("platform_events").select("id").where(sql<boolean>`data->>'tenantSlug' = 'atomic-lab'`).execute(),
+    }));
+    expect(left).toEqual({ tenants: [], events: [] });
   });
 });
 

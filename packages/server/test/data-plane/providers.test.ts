@@ -60,4 +60,14 @@ describe("SseUsageTap", () => {
     tap.write(bytes.slice(cut));
     expect(tap.usage(1)).toEqual({ promptTokens: 11, completionTokens: 22 });
   });
+
+  it("counts a word whose multi-byte character was cut between chunks as one word, not three tokens", () => {
+    // Without a streaming decoder each half of "é" decodes to U+FFFD: "h", "�", "�", "llo".
+    const bytes = enc.encode(frame({ choices: [{ delta: { content: "héllo" } }] }));
+    const tap = new SseUsageTap();
+    const cut = bytes.indexOf(0xc3) + 1;
+    tap.write(bytes.slice(0, cut));
+    tap.write(bytes.slice(cut));
+    expect(tap.usage(1)).toEqual({ promptTokens: 1, completionTokens: 1 });
+  });
 });
