@@ -56,6 +56,25 @@ describe.each(ENGINES)("device flow on %s", (engine) => {
     expect(res.body.error.code).toBe("insufficient_role");
   });
 
+  it("answers slow_down from the database when the poll cache has forgotten the device (say, after a restart)", async () => {
+    const auth = await authorize(server, reg.key);
+    const hash = sha256(auth.body.device_code);
+    const forgetCache = async () => {
+      await server.deps.cache.delete(`device:${hash}:state`);
+      await server.deps.cache.delete(`device:${hash}:poll`);
+    };
+    await forgetCache();
+    expect((await poll(server, reg.key, auth.body.device_code)).body.error).toBe("authorization_pending");
+    await forgetCache();
+    const fast = await poll(server, reg.key, auth.body.device_code);
+    expect(fast.status).toBe(400);
+    expect(fast.body.error).toBe("slow_down");
+    const row = await server.deps.db.asPlatform((tx) =>
+      tx.selectFrom("device_authorizations").select("interval").where("device_code_hash", "=", hash).executeTakeFirstOrThrow(),
+    );
+    expect(row.interval).toBe(10);
+  });
+
   it("walks pending → slow_down (interval +5 s, persisted) → approved → linked once → invalid_grant", async () => {
     const auth = await authorize(server, reg.key);
     expect(auth.headers.get("cache-control")).toBe("no-store");
