@@ -1,13 +1,16 @@
 import type { Deps } from "../deps.js";
 import { ConflictError, NotFoundError, PermissionError } from "../http/errors.js";
 import { revokeKeysOfUser } from "../store/api-keys.js";
+import { revokeClaimTokensCreatedBy } from "../store/claim-tokens.js";
+import type { Tx } from "../store/db.js";
+import { expirePendingDevicesOfKeys } from "../store/device-authorizations.js";
 import { countOwners, findMember, listMembers, lockTenant, updateMembershipRole } from "../store/memberships.js";
 import { pageOf, type Page } from "../store/pagination.js";
-import type { MembershipRole } from "../store/schema.js";
+import type { MembershipRole, UserRole } from "../store/schema.js";
 import { deleteUser, updateUserRole } from "../store/users.js";
 import { userRoleFor, type Actor } from "./actor.js";
 
-type MemberDeps = Pick<Deps, "db" | "keyCache">;
+type MemberDeps = Pick<Deps, "db" | "keyCache" | "devicePolls" | "log">;
 type MemberRow = NonNullable<Awaited<ReturnType<typeof findMember>>>;
 
 const notFound = () => new NotFoundError("member_not_found", "No such member.");
@@ -28,7 +31,8 @@ export async function listTenantMembers(deps: MemberDeps, actor: Actor, page: Pa
 /**
  * Changes a member's role. An owner leaving `owner` loses their admin-role API keys with it: such
  * a key mints owner links (POST /v1/auth/link), so only owners may hold one (tenant-api-keys.ts),
- * and a kept one would let the demoted owner take the tenant back.
+ * and a kept one would let the demoted owner take the tenant back. For the same reason the links
+ * they minted and the device flows their keys started end too (revokeAccessOf).
  */
 export async function changeMemberRole(deps: MemberDeps, actor: Actor, id: string, role: MembershipRole) {
   assertOwner(actor);
@@ -42,11 +46,10 @@ export async function changeMemberRole(deps: MemberDeps, actor: Actor, id: strin
     if (demotedOwner && (await countOwners(tx)) <= 1) throw lastOwner();
     await updateMembershipRole(tx, id, role);
     await updateUserRole(tx, member.user_id, userRoleFor(role));
-    const keyIds = demotedOwner ? await revokeKeysOfUser(tx, member.user_id, "admin") : [];
-    return { view: memberView({ ...member, role }), revoked: keyIds };
+    const revoked = demotedOwner ? await revokeAccessOf(tx, member.user_id, "admin") : NOTHING_REVOKED;
+    return { view: memberView({ ...member, role }), revoked };
   });
-  // After the commit, so no instance re-caches a key as live from a transaction not yet visible.
-  await deps.keyCache.invalidate({ keyIds: revoked });
+  await afterRevocation(deps, revoked);
   return view;
 }
 
@@ -61,12 +64,38 @@ export async function removeMember(deps: MemberDeps, actor: Actor, id: string) {
     const member = await findMember(tx, id);
     if (!member) throw notFound();
     if (member.role === "owner" && (await countOwners(tx)) <= 1) throw lastOwner();
-    const keyIds = await revokeKeysOfUser(tx, member.user_id);
+    const revoked = await revokeAccessOf(tx, member.user_id);
     await deleteUser(tx, member.user_id);
-    return keyIds;
+    return revoked;
   });
-  await deps.keyCache.invalidate({ keyIds: revoked });
+  await afterRevocation(deps, revoked);
   return { id, deleted: true as const };
+}
+
+interface Revoked {
+  keyIds: string[];
+  deviceCodeHashes: string[];
+}
+const NOTHING_REVOKED: Revoked = { keyIds: [], deviceCodeHashes: [] };
+
+/**
+ * Everything a member holds that outlives their role: API keys (of `role`, or all), the claim
+ * links they minted — else a removed owner rejoins as owner through one — and the device flows
+ * those keys started, still waiting for a human.
+ */
+async function revokeAccessOf(tx: Tx, userId: string, role?: UserRole): Promise<Revoked> {
+  const keyIds = await revokeKeysOfUser(tx, userId, role);
+  await revokeClaimTokensCreatedBy(tx, userId);
+  return { keyIds, deviceCodeHashes: await expirePendingDevicesOfKeys(tx, keyIds) };
+}
+
+/** After the commit, so no instance re-caches a key as live from a transaction not yet visible. */
+async function afterRevocation(deps: MemberDeps, revoked: Revoked) {
+  await deps.keyCache.invalidate({ keyIds: revoked.keyIds });
+  for (const hash of revoked.deviceCodeHashes) {
+    // Best effort: the database already says expired, and a cached "pending" lives 30 s at most.
+    await deps.devicePolls.decided(hash).catch((err: unknown) => deps.log.warn({ err }, "could not mark a device decided in the poll cache"));
+  }
 }
 
 function memberView(m: MemberRow) {

@@ -79,3 +79,17 @@ export async function revokeClaimToken(tx: Tx, id: string) {
   await tx.updateTable("claim_tokens").set({ revoked_at: sql<Date>`now()` }).where("id", "=", id).where("revoked_at", "is", null).execute();
   return findClaimToken(tx, id);
 }
+
+/** Revokes every still-usable link a per-tenant actor minted; returns how many. */
+export async function revokeClaimTokensCreatedBy(tx: Tx, userId: string): Promise<number> {
+  const rows = await tx
+    .updateTable("claim_tokens")
+    .set({ revoked_at: sql<Date>`now()` })
+    .where("created_by", "=", userId)
+    .where("revoked_at", "is", null)
+    .where((eb) => eb("used_count", "<", eb.ref("max_uses")))
+    .where("expires_at", ">", sql<Date>`now()`)
+    .returning("id")
+    .execute();
+  return rows.length;
+}

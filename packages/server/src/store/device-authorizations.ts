@@ -119,3 +119,16 @@ export function decideDevice(
     .where("id", "=", id)
     .execute();
 }
+
+/** Ends the pending device flows these keys started; returns their code hashes for the poll cache. */
+export async function expirePendingDevicesOfKeys(tx: Tx, keyIds: readonly string[]): Promise<string[]> {
+  if (keyIds.length === 0) return [];
+  const rows = await tx
+    .updateTable("device_authorizations")
+    .set({ status: "expired" })
+    .where("status", "=", "pending")
+    .where("created_by_key_id", "in", keyIds)
+    .returning("device_code_hash")
+    .execute();
+  return rows.map((r) => r.device_code_hash);
+}

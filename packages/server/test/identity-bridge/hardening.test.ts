@@ -40,6 +40,35 @@ describe.each(ENGINES)("Identity Bridge hardening on %s", (engine) => {
     expect((await server.request("/v1/tenant", { token: developerKey })).status).toBe(200);
   });
 
+  it.each(["removed", "demoted"] as const)("a %s owner cannot rejoin as owner through the links they minted, nor finish their device flows", async (fate) => {
+    const { reg, owner: a } = await ownedTenant(server);
+    const b = await human("owner-b");
+    await joinAs(server, reg, b, "owner");
+    const link = await asMember(server, b, reg.tenantId, "/auth/claim-links", { body: { role: "owner", max_uses: 5 } });
+    expect(link.status).toBe(201);
+    const bKey = (await asMember(server, b, reg.tenantId, "/auth/api-keys", { body: { name: "b-admin", role: "admin" } })).body.key as string;
+    const device = await server.request("/v1/auth/device/authorize", { method: "POST", token: bKey });
+    expect(device.status).toBe(200);
+
+    const members = (await asMember(server, a, reg.tenantId, "/auth/members")).body.data as { id: string; subject: string }[];
+    const bMember = members.find((m) => m.subject === b.subject)!;
+    const change =
+      fate === "removed"
+        ? await asMember(server, a, reg.tenantId, `/auth/members/${bMember.id}`, { method: "DELETE" })
+        : await asMember(server, a, reg.tenantId, `/auth/members/${bMember.id}`, { method: "PATCH", body: { role: "member" } });
+    expect(change.status).toBe(200);
+
+    // Through a second identity of theirs (or an accomplice), the old owner link is dead.
+    const alias = await human("b-alias");
+    const reuse = await server.request("/auth/claim", { token: alias.jwt, body: { token: link.body.token } });
+    expect(reuse.status).toBe(400);
+    expect(reuse.body.error.code).toBe("claim_token_invalid");
+    const approve = await confirm(server, alias, device.body.user_code);
+    expect(approve.status).toBe(400);
+    const list = (await asMember(server, a, reg.tenantId, "/auth/claim-links")).body.data as { id: string; revoked_at: string | null }[];
+    expect(list.find((l) => l.id === link.body.id)?.revoked_at).not.toBeNull();
+  });
+
   it("an approved device polled after expiry still gets its link, not expired_token", async () => {
     const reg = await registerTenant(server, { active: true });
     const auth = await server.request("/v1/auth/device/authorize", { method: "POST", token: reg.key });
