@@ -96,7 +96,7 @@ const envSchema = z
     // Event bus (Admin Intelligence): how often the dispatcher looks for work, how long a claimed
     // delivery is reserved (a crashed instance's claims come back after this), retry schedule.
     BR_EVENTS_POLL_MS: z.coerce.number().int().min(10).default(1000),
-    BR_EVENTS_LEASE_MS: z.coerce.number().int().min(100).default(60_000),
+    BR_EVENTS_LEASE_MS: z.coerce.number().int().min(100).default(15_000),
     BR_EVENTS_TIMEOUT_MS: z.coerce.number().int().min(50).default(10_000),
     BR_EVENTS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
     BR_EVENTS_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(2_000),
