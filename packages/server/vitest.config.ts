@@ -9,5 +9,13 @@ export default defineConfig({
     pool: "forks",
     // Two cores: more workers only make PGlite start-ups fight for CPU.
     maxWorkers: 2,
+    // Type-level tests run with every `vitest run`: tsc over this one file and what it imports.
+    // Errors elsewhere in src/ are the typecheck script's to report, not this test's.
+    typecheck: {
+      enabled: true,
+      include: ["test/lockstep/ts-shapes.test.ts"],
+      tsconfig: "test/lockstep/tsconfig.shapes.json",
+      ignoreSourceErrors: true,
+    },
   },
 });

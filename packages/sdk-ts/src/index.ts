@@ -4,6 +4,7 @@ export { CursorPage, PagePromise, type PageResponse } from "./core/pagination.js
 export type { RequestOptions } from "./core/request.js";
 export { Stream } from "./core/streaming.js";
 export type * from "./resources/admin.js";
+export type * from "./resources/auth-management.js";
 export type * from "./resources/auth.js";
 export type * from "./resources/chat.js";
 export type * from "./resources/identity-bridge.js";

@@ -125,6 +125,28 @@ describe("requests", () => {
     expect((await first.getNextPage()).data).toEqual([3]);
   });
 
+  it("walks a dashboard list's pages with the same limit, token and tenant on each; dev sign-in sends no credential", async () => {
+    const seen: { query: URLSearchParams; headers: IncomingMessage["headers"] }[] = [];
+    const { client: br } = await client(
+      (req, res) => {
+        const url = new URL(req.url!, "http://x");
+        seen.push({ query: url.searchParams, headers: req.headers });
+        if (url.pathname === "/auth/dev/sign-in") return json(res, 200, { access_token: "t", token_type: "Bearer", expires_in: 60 });
+        json(res, 200, url.searchParams.get("cursor") ? { data: [{ id: "m2" }], next_cursor: null } : { data: [{ id: "m1" }], next_cursor: "c2" });
+      },
+      { apiKey: null, accessToken: "jwt-token", tenantId: "tenant-1" },
+    );
+    const ids: string[] = [];
+    for await (const m of br.auth.members.list({ limit: 200 })) ids.push(m.id);
+    expect(ids).toEqual(["m1", "m2"]);
+    expect(seen.map((s) => [s.query.get("limit"), s.query.get("cursor"), s.headers["x-br-tenant-id"], s.headers.authorization])).toEqual([
+      ["200", null, "tenant-1", "Bearer jwt-token"],
+      ["200", "c2", "tenant-1", "Bearer jwt-token"],
+    ]);
+    await br.auth.devSignIn({ email: "dev@lab.test" });
+    expect(seen.at(-1)!.headers.authorization).toBeUndefined();
+  });
+
   it("reads BRAINSTORMROUTER_API_KEY and BRAINSTORMROUTER_BASE_URL", async () => {
     let auth: string | undefined;
     const fake = await fakeServer((req, res) => {

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import { navigate } from "../app/router";
-import { Button, Loading, messageOf } from "../components/ui";
+import { Button, Loading } from "../components/ui";
+import { errorMessage } from "../lib/api-errors";
 import { completeOidcSignIn } from "./oidc";
 import type { RuntimeConfig } from "./runtime-config";
 import { signIn } from "./session";
@@ -26,7 +27,7 @@ export function CallbackPage({ config }: { config: RuntimeConfig }) {
         {error ? (
           <div className="stack" role="alert">
             <h1>Sign-in failed</h1>
-            <p>{messageOf(error)}</p>
+            <p>{errorMessage(error)}</p>
             <Button variant="primary" onClick={() => navigate("/", { replace: true })}>
               Back to sign-in
             </Button>

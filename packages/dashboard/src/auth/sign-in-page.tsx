@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from "react";
-import { api } from "../api/client";
 import { currentPath } from "../app/router";
-import { Banner, Button, Field, messageOf } from "../components/ui";
+import { Banner, Button, Field } from "../components/ui";
+import { identityApi } from "../lib/api-client";
+import { errorMessage } from "../lib/api-errors";
 import { oidcProblem, startOidcSignIn } from "./oidc";
 import type { RuntimeConfig } from "./runtime-config";
 import { signIn, takeSignInNotice } from "./session";
@@ -33,7 +34,7 @@ function DevSignIn() {
     setBusy(true);
     setError(null);
     try {
-      const { access_token, expires_in } = await api.devSignIn(email.trim());
+      const { access_token, expires_in } = await identityApi().auth.devSignIn({ email: email.trim() });
       signIn(access_token, expires_in);
     } catch (err) {
       setError(err);
@@ -61,7 +62,7 @@ function DevSignIn() {
           />
         )}
       </Field>
-      {error ? <p className="form-error" role="alert">{messageOf(error)}</p> : null}
+      {error ? <p className="form-error" role="alert">{errorMessage(error)}</p> : null}
       <Button type="submit" variant="primary" busy={busy}>
         Sign in (development)
       </Button>

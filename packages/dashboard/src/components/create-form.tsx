@@ -1,6 +1,7 @@
 import type { UseMutationResult } from "@tanstack/react-query";
 import type { ReactNode } from "react";
-import { Button, Card, messageOf } from "./ui";
+import { errorMessage } from "../lib/api-errors";
+import { Button, Card } from "./ui";
 
 /** A one-row create form in its own card: submitting runs `mutation`, whose failure shows under the form. */
 export function CreateForm({
@@ -30,7 +31,7 @@ export function CreateForm({
       </form>
       {mutation.error && (
         <p className="form-error" role="alert">
-          {messageOf(mutation.error)}
+          {errorMessage(mutation.error)}
         </p>
       )}
     </Card>

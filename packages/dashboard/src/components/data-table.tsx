@@ -19,9 +19,9 @@ interface TableProps<Row> {
   empty: ReactNode;
 }
 
-/** A list endpoint's page as a table, behind the query's loading and failed states. */
-export function QueryTable<Row extends { id: string }>({ query, ...table }: { query: UseQueryResult<{ data: Row[] }> } & TableProps<Row>) {
-  return <QueryState query={query}>{(page) => <DataTable rows={page.data} {...table} />}</QueryState>;
+/** A list's rows as a table, behind the query's loading and failed states. */
+export function QueryTable<Row extends { id: string }>({ query, ...table }: { query: UseQueryResult<Row[]> } & TableProps<Row>) {
+  return <QueryState query={query}>{(rows) => <DataTable rows={rows} {...table} />}</QueryState>;
 }
 
 export function DataTable<Row extends { id: string }>({ rows, columns, actions, empty }: { rows: Row[] } & TableProps<Row>) {

@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState, type ButtonHTMLAttributes, type ReactNode } from "react";
-import { ApiError } from "../api/client";
+import { errorMessage } from "../lib/api-errors";
 
 type Variant = "primary" | "secondary" | "danger" | "ghost";
 
@@ -67,17 +67,11 @@ export function Loading({ label = "Loading…" }: { label?: string }) {
   );
 }
 
-export function messageOf(error: unknown): string {
-  if (error instanceof ApiError) return error.message;
-  if (error instanceof Error) return error.message;
-  return "Something went wrong.";
-}
-
 export function ErrorState({ error, onRetry, title = "This could not be loaded" }: { error: unknown; onRetry?: () => void; title?: string }) {
   return (
     <div className="error-state" role="alert">
       <strong>{title}</strong>
-      <p>{messageOf(error)}</p>
+      <p>{errorMessage(error)}</p>
       {onRetry && <Button onClick={onRetry}>Try again</Button>}
     </div>
   );
@@ -178,7 +172,7 @@ export function ConfirmDialog({
     <dialog ref={ref} className="dialog" aria-labelledby={titleId} onCancel={(e) => { e.preventDefault(); onCancel(); }}>
       <h2 id={titleId}>{title}</h2>
       <div className="dialog-body">{children}</div>
-      {error ? <p className="form-error" role="alert">{messageOf(error)}</p> : null}
+      {error ? <p className="form-error" role="alert">{errorMessage(error)}</p> : null}
       <div className="dialog-actions">
         <Button onClick={onCancel} autoFocus>
           Cancel

@@ -1,4 +1,4 @@
-import { PagePromise, type PageResponse } from "../core/pagination.js";
+import type { PagePromise } from "../core/pagination.js";
 import { path, type RequestOptions } from "../core/request.js";
 import { APIResource } from "./resource.js";
 import { dryRunQuery, type DryRunOption, type DryRunResult, type ListParams, type TenantStatus, type TenantSummary } from "./shared.js";
@@ -47,7 +47,7 @@ export interface Digest {
   window: "24h" | "7d" | "30d";
   since: string;
   generated_at: string;
-  tenants: { by_status: Partial<Record<TenantStatus, number>>; total: number };
+  tenants: { by_status: Record<TenantStatus, number>; total: number };
   signups: number;
   approvals: number;
   rejections: number;
@@ -71,9 +71,8 @@ export type Outcome<P, R> = P extends { dryRun: true }
       ? R | DryRunResult
       : R;
 
-export interface ListTenantsParams extends ListParams {
-  status?: TenantStatus;
-}
+export type ListTenantsParams = ListParams & { status?: TenantStatus };
+export type ListInviteCodesParams = ListParams & { include_revoked?: boolean };
 
 export interface ReasonParams extends DryRunOption {
   reason?: string;
@@ -89,11 +88,7 @@ export interface CreateInviteCodeParams extends DryRunOption {
 /** Platform administration (DESIGN.md §6); callers must be platform admins (key or token). */
 export class Admin extends APIResource {
   listTenants(params: ListTenantsParams = {}, options?: RequestOptions): PagePromise<AdminTenant> {
-    const { cursor, ...query } = params;
-    return new PagePromise(
-      (c) => this.core.request<PageResponse<AdminTenant>>({ method: "GET", path: "/v1/admin/tenants", credential: "either", query: { ...query, cursor: c }, options }),
-      cursor,
-    );
+    return this.paginate("/v1/admin/tenants", "either", params, options);
   }
 
   getTenant(id: string, options?: RequestOptions): Promise<AdminTenantDetail> {
@@ -117,12 +112,8 @@ export class Admin extends APIResource {
     return this.core.request({ method: "POST", path: "/v1/admin/invite-codes", credential: "either", query: dryRunQuery({ dryRun }), body, options });
   }
 
-  listInviteCodes(params: ListParams & { include_revoked?: boolean } = {}, options?: RequestOptions): PagePromise<InviteCode> {
-    const { cursor, ...query } = params;
-    return new PagePromise(
-      (c) => this.core.request<PageResponse<InviteCode>>({ method: "GET", path: "/v1/admin/invite-codes", credential: "either", query: { ...query, cursor: c }, options }),
-      cursor,
-    );
+  listInviteCodes(params: ListInviteCodesParams = {}, options?: RequestOptions): PagePromise<InviteCode> {
+    return this.paginate("/v1/admin/invite-codes", "either", params, options);
   }
 
   deleteInviteCode<const P extends DryRunOption = {}>(id: string, params?: P, options?: RequestOptions): Promise<Outcome<P, InviteCode>> {

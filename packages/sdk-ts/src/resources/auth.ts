@@ -1,10 +1,14 @@
-import { PagePromise, type PageResponse } from "../core/pagination.js";
-import { path, type RequestCore, type RequestOptions } from "../core/request.js";
-import type { ClaimLink } from "./identity-bridge.js";
+import type { RequestOptions } from "../core/request.js";
+import { ApiKeys, ClaimLinks, Members, UsageResource } from "./auth-management.js";
 import { APIResource } from "./resource.js";
-import type { ListParams, Membership, MembershipRole, TenantSummary } from "./shared.js";
+import type { Membership, MembershipRole, TenantSummary } from "./shared.js";
 
-// The dashboard's routes: a human's OIDC access token, the tenant picked by `tenantId`.
+// A human's routes: the OIDC access token; `tenantId` picks the tenant where one is acted in.
+
+export interface ProvisionParams {
+  tenant_name?: string;
+  invite_code?: string;
+}
 
 export interface ProvisionResult {
   created: boolean;
@@ -17,8 +21,10 @@ export interface ProvisionResult {
 export interface Me {
   identity: { subject: string; email: string | null; email_verified: boolean };
   is_platform_admin: boolean;
+  /** The tenant `tenantId` names, else the identity's default; null with no membership. */
   tenant: (TenantSummary & { role: MembershipRole }) | null;
   memberships: Membership[];
+  /** Unclaimed tenants whose admin email is this identity's verified email. */
   claimable: TenantSummary[];
 }
 
@@ -31,6 +37,11 @@ export interface ClaimPreview {
   already_member: boolean;
 }
 
+export interface ClaimResult {
+  tenant: TenantSummary;
+  membership: { id: string; role: MembershipRole; user_id: string; joined_at: string };
+}
+
 export interface DeviceLookup {
   tenant: TenantSummary;
   /** The identity's role in the tenant once approved (a member keeps its own). */
@@ -38,109 +49,17 @@ export interface DeviceLookup {
   expires_at: string;
 }
 
-export interface ApiKey {
-  id: string;
-  name: string;
-  prefix: string;
-  role: "admin" | "developer";
-  user_id: string | null;
-  created_at: string;
-  last_used_at: string | null;
-  expires_at: string | null;
-  revoked_at: string | null;
-}
-
-export interface Member {
-  id: string;
-  user_id: string;
-  subject: string;
-  email: string | null;
-  role: MembershipRole;
-  joined_at: string;
-}
-
-export interface ClaimLinkSummary {
-  id: string;
-  kind: "registration" | "link" | "invite";
-  role: MembershipRole;
-  max_uses: number;
-  used_count: number;
-  uses_left: number;
-  state: "active" | "expired" | "revoked" | "used_up";
-  expires_at: string;
-  revoked_at: string | null;
-  created_at: string;
-}
-
-export interface ClaimResult {
+export interface DeviceConfirmation {
+  status: "linked" | "denied";
   tenant: TenantSummary;
-  membership: { id: string; role: MembershipRole; user_id: string; joined_at: string };
-  [field: string]: unknown;
+  /** The identity's role in the tenant; null when denied. */
+  role: MembershipRole | null;
 }
 
-export interface Usage {
-  days: (UsageCounts & { date: string })[];
-  totals: UsageCounts;
-}
-
-export interface UsageCounts {
-  requests: number;
-  errors: number;
-  prompt_tokens: number;
-  completion_tokens: number;
-  [field: string]: number;
-}
-
-const list = <T>(core: RequestCore, p: string, params: ListParams, options?: RequestOptions) => {
-  const { cursor, ...query } = params;
-  return new PagePromise<T>(
-    (c) => core.request<PageResponse<T>>({ method: "GET", path: p, credential: "accessToken", query: { ...query, cursor: c }, options }),
-    cursor,
-  );
-};
-
-class ApiKeys extends APIResource {
-  list(params: ListParams = {}, options?: RequestOptions) {
-    return list<ApiKey>(this.core, "/auth/api-keys", params, options);
-  }
-  /** The answer holds `key`, shown this once. */
-  create(params: { name: string; role?: "admin" | "developer"; expires_in_days?: number }, options?: RequestOptions): Promise<ApiKey & { key: string }> {
-    return this.core.request({ method: "POST", path: "/auth/api-keys", credential: "accessToken", body: params, options });
-  }
-  revoke(id: string, options?: RequestOptions): Promise<ApiKey> {
-    return this.core.request({ method: "DELETE", path: path`/auth/api-keys/${id}`, credential: "accessToken", options });
-  }
-}
-
-class Members extends APIResource {
-  list(params: ListParams = {}, options?: RequestOptions) {
-    return list<Member>(this.core, "/auth/members", params, options);
-  }
-  update(id: string, params: { role: MembershipRole }, options?: RequestOptions): Promise<Member> {
-    return this.core.request({ method: "PATCH", path: path`/auth/members/${id}`, credential: "accessToken", body: params, options });
-  }
-  remove(id: string, options?: RequestOptions): Promise<{ id: string; deleted: true }> {
-    return this.core.request({ method: "DELETE", path: path`/auth/members/${id}`, credential: "accessToken", options });
-  }
-}
-
-class ClaimLinks extends APIResource {
-  list(params: ListParams = {}, options?: RequestOptions) {
-    return list<ClaimLinkSummary>(this.core, "/auth/claim-links", params, options);
-  }
-  create(params: { role?: MembershipRole; max_uses?: number; expires_in_days?: number } = {}, options?: RequestOptions): Promise<ClaimLink> {
-    return this.core.request({ method: "POST", path: "/auth/claim-links", credential: "accessToken", body: params, options });
-  }
-  revoke(id: string, options?: RequestOptions): Promise<ClaimLinkSummary> {
-    return this.core.request({ method: "DELETE", path: path`/auth/claim-links/${id}`, credential: "accessToken", options });
-  }
-}
-
-class UsageResource extends APIResource {
-  /** Per-day request and token counts of the current tenant (the dashboard's usage chart). */
-  retrieve(params: { days?: number } = {}, options?: RequestOptions): Promise<Usage> {
-    return this.core.request({ method: "GET", path: "/auth/usage", credential: "accessToken", query: params, options });
-  }
+export interface DevSignIn {
+  access_token: string;
+  token_type: "Bearer";
+  expires_in: number;
 }
 
 export class Auth extends APIResource {
@@ -150,7 +69,7 @@ export class Auth extends APIResource {
   readonly usage = new UsageResource(this.core);
 
   /** First sign-in: creates the identity's tenant, or returns its memberships. */
-  provision(params: { tenant_name?: string; invite_code?: string } = {}, options?: RequestOptions): Promise<ProvisionResult> {
+  provision(params: ProvisionParams = {}, options?: RequestOptions): Promise<ProvisionResult> {
     return this.core.request({ method: "POST", path: "/auth/provision", credential: "accessToken", body: params, options });
   }
 
@@ -174,7 +93,15 @@ export class Auth extends APIResource {
   }
 
   /** The human's side of the device flow: approve (default) or deny the code a terminal shows. */
-  confirmDevice(params: { user_code: string; action?: "approve" | "deny" }, options?: RequestOptions): Promise<{ status: "linked" | "denied"; [field: string]: unknown }> {
+  confirmDevice(params: { user_code: string; action?: "approve" | "deny" }, options?: RequestOptions): Promise<DeviceConfirmation> {
     return this.core.request({ method: "POST", path: "/auth/device/confirm", credential: "accessToken", body: params, options });
+  }
+
+  /**
+   * A token for any email, no password: only servers without an identity provider outside
+   * production offer it (the dashboard's development sign-in).
+   */
+  devSignIn(params: { email: string }, options?: RequestOptions): Promise<DevSignIn> {
+    return this.core.request({ method: "POST", path: "/auth/dev/sign-in", credential: "none", body: params, options });
   }
 }

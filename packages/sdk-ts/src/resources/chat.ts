@@ -22,16 +22,30 @@ export interface ChatCompletionChunk {
   created: number;
   model: string;
   choices: { index: number; delta: Partial<ChatMessage>; finish_reason: string | null }[];
-  usage?: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+  usage?: CompletionUsage;
 }
 
+export interface CompletionUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+}
+
+export interface ChatCompletionMessage {
+  [field: string]: unknown;
+  role: string;
+  content: string | null;
+}
+
+/** The gateway checks these fields and relays whatever else the upstream sent. */
 export interface ChatCompletion {
+  [field: string]: unknown;
   id: string;
   object: "chat.completion";
   created: number;
   model: string;
-  choices: { index: number; message: ChatMessage; finish_reason: string | null }[];
-  usage?: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+  choices: { [field: string]: unknown; index: number; message: ChatCompletionMessage; finish_reason: string | null }[];
+  usage?: CompletionUsage;
 }
 
 class Completions extends APIResource {

@@ -12,6 +12,13 @@ export interface ClaimLink {
   expires_at: string;
 }
 
+/** Body of a new claim link; each field optional (role member, one use, 7 days). */
+export interface ClaimLinkParams {
+  role?: MembershipRole;
+  max_uses?: number;
+  expires_in_days?: number;
+}
+
 export interface BrowserLink {
   id: string;
   url: string;
@@ -38,7 +45,7 @@ export interface DeviceLinked {
 export type DeviceFlowErrorCode = "authorization_pending" | "slow_down" | "access_denied" | "expired_token";
 export interface DevicePending {
   error: DeviceFlowErrorCode;
-  error_description?: string;
+  error_description: string;
 }
 
 const DEVICE_ERRORS = new Set<string>(["authorization_pending", "slow_down", "access_denied", "expired_token"]);
@@ -55,7 +62,7 @@ export interface WaitForDeviceLinkOptions extends RequestOptions {
 /** Linking humans to this tenant: claim links, browser links and the device flow. */
 export class IdentityBridge extends APIResource {
   /** A claim link for a teammate (admin key). */
-  generateClaimLink(params: { role?: MembershipRole; max_uses?: number; expires_in_days?: number } = {}, options?: RequestOptions): Promise<ClaimLink> {
+  generateClaimLink(params: ClaimLinkParams = {}, options?: RequestOptions): Promise<ClaimLink> {
     return this.core.request({ method: "POST", path: "/v1/tenant/claim-link", credential: "apiKey", body: params, options });
   }
 

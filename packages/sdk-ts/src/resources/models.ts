@@ -4,13 +4,19 @@ import { APIResource } from "./resource.js";
 export interface Model {
   id: string;
   object: "model";
+  /** Unix seconds. */
+  created: number;
   owned_by: string;
-  [field: string]: unknown;
+}
+
+export interface ModelList {
+  object: "list";
+  data: Model[];
 }
 
 export class Models extends APIResource {
   /** Models this key may call (OpenAI-compatible list). */
-  list(options?: RequestOptions): Promise<{ object: "list"; data: Model[] }> {
+  list(options?: RequestOptions): Promise<ModelList> {
     return this.core.request({ method: "GET", path: "/v1/models", credential: "apiKey", options });
   }
 }

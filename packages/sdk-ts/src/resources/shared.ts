@@ -14,10 +14,11 @@ export interface Membership {
   joined_at: string;
 }
 
-export interface ListParams {
+/** A type, not an interface, so that list parameters fit the request core's query map. */
+export type ListParams = {
   limit?: number;
   cursor?: string;
-}
+};
 
 /** What a mutation answers with `dryRun: true`: the change it would make, nothing changed. */
 export interface DryRunResult {

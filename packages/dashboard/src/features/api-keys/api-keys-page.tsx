@@ -1,13 +1,13 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { ApiKey, ApiKeyRole, CreatedApiKey } from "brainstormrouter";
 import { useState } from "react";
-import { queries } from "../../api/queries";
-import { api, type ApiKey, type CreatedApiKey, type KeyRole } from "../../api/client";
 import { CreateForm } from "../../components/create-form";
 import { QueryTable, type Column } from "../../components/data-table";
 import { OneTimeSecret } from "../../components/one-time-secret";
 import { Badge, Banner, Button, Card, ConfirmDialog, EmptyState, Field, fullDate, timeAgo } from "../../components/ui";
 import { useConfirmAction } from "../../components/use-confirm-action";
 import { useTenant } from "../tenants/tenant-context";
+import { apiKeysQueryOptions, createApiKey, revokeApiKey } from "./api/api-keys";
 
 const COLUMNS: Column<ApiKey>[] = [
   { label: "Name", cell: (k) => k.name || <span className="muted">Unnamed</span> },
@@ -21,11 +21,11 @@ export function ApiKeysPage() {
   const { current } = useTenant();
   const tenantId = current!.tenant.id;
   const client = useQueryClient();
-  const keys = useQuery(queries.apiKeys(tenantId));
+  const keys = useQuery(apiKeysQueryOptions(tenantId));
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
   const manages = current!.role !== "member";
-  const refresh = () => client.invalidateQueries(queries.apiKeys(tenantId));
-  const revoke = useConfirmAction((key: ApiKey) => api.apiKeys.revoke(key.id), refresh);
+  const refresh = () => client.invalidateQueries(apiKeysQueryOptions(tenantId));
+  const revoke = useConfirmAction((key: ApiKey) => revokeApiKey(tenantId, key.id), refresh);
   const revoking = revoke.target;
   return (
     <div className="page">
@@ -47,7 +47,7 @@ export function ApiKeysPage() {
       )}
       {created && (
         <OneTimeSecret
-          title={`Key “${created.name ?? created.prefix}” created — copy it now`}
+          title={`Key “${created.name}” created — copy it now`}
           label="New API key"
           value={created.key}
           dismissLabel="I've saved it"
@@ -66,7 +66,7 @@ export function ApiKeysPage() {
               <Badge tone="bad">revoked</Badge>
             ) : (
               manages && (
-                <Button variant="ghost" onClick={() => revoke.ask(k)} aria-label={`Revoke ${k.name ?? k.prefix}`}>
+                <Button variant="ghost" onClick={() => revoke.ask(k)} aria-label={`Revoke ${k.name || k.prefix}`}>
                   Revoke
                 </Button>
               )
@@ -76,7 +76,7 @@ export function ApiKeysPage() {
       </Card>
       <ConfirmDialog {...revoke.dialog} title="Revoke this key?" confirmLabel="Revoke key">
         <p>
-          <strong>{revoking?.name ?? "This key"}</strong> (<span className="mono">{revoking?.prefix}…</span>) stops working
+          <strong>{revoking?.name || "This key"}</strong> (<span className="mono">{revoking?.prefix}…</span>) stops working
           immediately, everywhere. Anything using it will get <code>401</code>. This cannot be undone.
         </p>
       </ConfirmDialog>
@@ -87,9 +87,9 @@ export function ApiKeysPage() {
 function CreateKey({ onCreated }: { onCreated(key: CreatedApiKey): Promise<void> }) {
   const { current } = useTenant();
   const [name, setName] = useState("");
-  const [role, setRole] = useState<KeyRole>("developer");
+  const [role, setRole] = useState<ApiKeyRole>("developer");
   const create = useMutation({
-    mutationFn: () => api.apiKeys.create({ name: name.trim(), role }),
+    mutationFn: () => createApiKey(current!.tenant.id, { name: name.trim(), role }),
     onSuccess: async (key) => {
       setName("");
       await onCreated(key);
@@ -104,7 +104,7 @@ function CreateKey({ onCreated }: { onCreated(key: CreatedApiKey): Promise<void>
       </Field>
       <Field label="Key role" hint={current!.role === "owner" ? "Admin keys may also mint claim links and link terminals." : "Only owners create admin keys."}>
         {(id, hint) => (
-          <select id={id} aria-describedby={hint} value={role} onChange={(e) => setRole(e.target.value as KeyRole)}>
+          <select id={id} aria-describedby={hint} value={role} onChange={(e) => setRole(e.target.value as ApiKeyRole)}>
             <option value="developer">developer</option>
             {current!.role === "owner" && <option value="admin">admin</option>}
           </select>

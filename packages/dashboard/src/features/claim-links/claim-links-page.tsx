@@ -1,13 +1,13 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { ClaimLink, ClaimLinkSummary, MembershipRole } from "brainstormrouter";
 import { useState } from "react";
-import { queries } from "../../api/queries";
-import { api, type ClaimLink, type CreatedClaimLink, type MembershipRole } from "../../api/client";
 import { CreateForm } from "../../components/create-form";
 import { QueryTable, type Column } from "../../components/data-table";
 import { OneTimeSecret } from "../../components/one-time-secret";
 import { Badge, Banner, Button, Card, ConfirmDialog, EmptyState, Field, fullDate, timeAgo } from "../../components/ui";
 import { useConfirmAction } from "../../components/use-confirm-action";
 import { useTenant } from "../tenants/tenant-context";
+import { claimLinksQueryOptions, createClaimLink, revokeClaimLink } from "./api/claim-links";
 
 const STATE = {
   active: { label: "active", tone: "good" },
@@ -20,7 +20,7 @@ const KIND = { registration: "registration", link: "browser link", invite: "invi
 
 const ROLES: MembershipRole[] = ["member", "admin", "owner"];
 
-const COLUMNS: Column<ClaimLink>[] = [
+const COLUMNS: Column<ClaimLinkSummary>[] = [
   {
     label: "Role",
     cell: (l) => (
@@ -53,10 +53,10 @@ function OwnerClaimLinks() {
   const { current } = useTenant();
   const tenantId = current!.tenant.id;
   const client = useQueryClient();
-  const links = useQuery(queries.claimLinks(tenantId));
-  const [created, setCreated] = useState<CreatedClaimLink | null>(null);
-  const refresh = () => client.invalidateQueries(queries.claimLinks(tenantId));
-  const revoke = useConfirmAction((l: ClaimLink) => api.claimLinks.revoke(l.id), refresh);
+  const links = useQuery(claimLinksQueryOptions(tenantId));
+  const [created, setCreated] = useState<ClaimLink | null>(null);
+  const refresh = () => client.invalidateQueries(claimLinksQueryOptions(tenantId));
+  const revoke = useConfirmAction((l: ClaimLinkSummary) => revokeClaimLink(tenantId, l.id), refresh);
   return (
     <div className="page">
       <div className="page-head">
@@ -64,6 +64,7 @@ function OwnerClaimLinks() {
         <p className="muted">Send a link to a teammate: whoever opens it and signs in joins {current!.tenant.name} with the link's role.</p>
       </div>
       <CreateLink
+        tenantId={tenantId}
         onCreated={async (link) => {
           setCreated(link);
           await refresh();
@@ -98,12 +99,12 @@ function OwnerClaimLinks() {
   );
 }
 
-function CreateLink({ onCreated }: { onCreated(link: CreatedClaimLink): Promise<void> }) {
+function CreateLink({ tenantId, onCreated }: { tenantId: string; onCreated(link: ClaimLink): Promise<void> }) {
   const [role, setRole] = useState<MembershipRole>("member");
   const [maxUses, setMaxUses] = useState(1);
   const [days, setDays] = useState(7);
   const create = useMutation({
-    mutationFn: () => api.claimLinks.create({ role, max_uses: maxUses, expires_in_days: days }),
+    mutationFn: () => createClaimLink(tenantId, { role, max_uses: maxUses, expires_in_days: days }),
     onSuccess: onCreated,
   });
   return (

@@ -1,4 +1,4 @@
-import { ApiError } from "../../api/client";
+import { errorCode, retryAfterSeconds } from "../../lib/api-errors";
 
 export interface ClaimMessage {
   title: string;
@@ -19,14 +19,15 @@ const FINAL: Record<string, Omit<ClaimMessage, "retry">> = {
 };
 
 export function claimErrorMessage(error: unknown) {
-  return claimMessage(error instanceof ApiError ? error.code : "", error);
+  return claimMessage(errorCode(error), error);
 }
 
 export function claimMessage(code: string, error?: unknown): ClaimMessage {
   if (Object.hasOwn(FINAL, code)) return { ...FINAL[code]!, retry: false };
   if (code === "tenant_pending") return { title: "This tenant is waiting for approval", body: "Try again once a platform admin has approved it.", retry: true };
   if (code === "rate_limited") {
-    const wait = error instanceof ApiError && error.retryAfterSeconds ? ` in ${error.retryAfterSeconds} s` : " in a moment";
+    const seconds = retryAfterSeconds(error);
+    const wait = seconds ? ` in ${seconds} s` : " in a moment";
     return { title: "Too many attempts", body: `Please try again${wait}.`, retry: true };
   }
   return { title: "The claim did not go through", body: error instanceof Error ? error.message : "Something went wrong.", retry: true };

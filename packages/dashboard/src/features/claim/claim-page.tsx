@@ -1,10 +1,13 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { ClaimPreview } from "brainstormrouter";
 import { useEffect, useState } from "react";
-import { api, ApiError, type ClaimPreview } from "../../api/client";
 import { clearPendingClaim, pendingClaim } from "../../app/intents";
 import { navigate } from "../../app/router";
 import { Badge, Banner, Button, Card, fullDate, Loading, statusTone, SuccessMark, timeAgo } from "../../components/ui";
-import { meQueryKey, useTenant } from "../tenants/tenant-context";
+import { errorCode } from "../../lib/api-errors";
+import { meQueryKey } from "../tenants/api/me";
+import { useTenant } from "../tenants/tenant-context";
+import { claimPreviewQueryOptions, claimTenant } from "./api/claim";
 import { ClaimableTenants } from "./claimable-tenants";
 import { claimErrorMessage, claimMessage, type ClaimMessage } from "./claim-errors";
 
@@ -21,18 +24,12 @@ export function ClaimPage() {
   const { me, select } = useTenant();
   const client = useQueryClient();
   // Before the one click: which tenant, which role. Nothing is spent by looking.
-  const preview = useQuery({
-    queryKey: ["claim-preview", token],
-    queryFn: () => api.previewClaim(token!),
-    enabled: token !== null,
-    retry: false,
-    staleTime: Infinity,
-  });
+  const preview = useQuery(claimPreviewQueryOptions(token));
   useEffect(() => {
     if (preview.error && !claimErrorMessage(preview.error).retry) clearPendingClaim();
   }, [preview.error]);
   const claim = useMutation({
-    mutationFn: (t: string) => api.claim({ token: t }),
+    mutationFn: (t: string) => claimTenant({ token: t }),
     onSuccess: async (result) => {
       clearPendingClaim();
       select(result.tenant.id);
@@ -73,7 +70,7 @@ export function ClaimPage() {
   }
 
   const failure = claim.error ? claimErrorMessage(claim.error) : null;
-  const already = claim.error instanceof ApiError && claim.error.code === "already_member";
+  const already = errorCode(claim.error) === "already_member";
   return (
     <div className="page narrow">
       <h1>Join a tenant</h1>

@@ -1,9 +1,11 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import type { TenantSummary } from "brainstormrouter";
 import { useState } from "react";
-import { api, type TenantSummary } from "../../api/client";
 import { navigate } from "../../app/router";
 import { Badge, Banner, Button, Card, statusTone } from "../../components/ui";
-import { meQueryKey, useTenant } from "../tenants/tenant-context";
+import { meQueryKey } from "../tenants/api/me";
+import { useTenant } from "../tenants/tenant-context";
+import { claimTenant } from "./api/claim";
 import { claimErrorMessage } from "./claim-errors";
 
 /** Unclaimed tenants registered with this identity's verified email: one click each. */
@@ -12,7 +14,7 @@ export function ClaimableTenants() {
   const client = useQueryClient();
   const [claimingId, setClaimingId] = useState<string | null>(null);
   const claim = useMutation({
-    mutationFn: (tenant: TenantSummary) => api.claim({ tenant_id: tenant.id }),
+    mutationFn: (tenant: TenantSummary) => claimTenant({ tenant_id: tenant.id }),
     onMutate: (tenant) => setClaimingId(tenant.id),
     onSuccess: async (result) => {
       select(result.tenant.id);

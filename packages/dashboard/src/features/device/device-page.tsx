@@ -1,27 +1,32 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { APIError, type DeviceLookup } from "brainstormrouter";
 import { useState, type FormEvent } from "react";
-import { api, ApiError, type DeviceLookup } from "../../api/client";
 import { clearPendingUserCode, pendingUserCode } from "../../app/intents";
 import { navigate } from "../../app/router";
 import { Badge, Banner, Button, Card, Field, fullDate, Loading, statusTone, SuccessMark, timeAgo } from "../../components/ui";
-import { meQueryKey, useTenant } from "../tenants/tenant-context";
+import { errorCode, errorMessage, retryAfterSeconds } from "../../lib/api-errors";
+import { meQueryKey } from "../tenants/api/me";
+import { useTenant } from "../tenants/tenant-context";
+import { confirmDevice, deviceLookupQueryOptions } from "./api/device";
 import { formatUserCode, isCompleteUserCode } from "./user-code";
 
 function deviceError(error: unknown): { title: string; body: string } {
-  if (!(error instanceof ApiError)) return { title: "Something went wrong", body: error instanceof Error ? error.message : "" };
+  if (!(error instanceof APIError)) return { title: "Something went wrong", body: errorMessage(error) };
+  const code = errorCode(error);
   if (error.status === 429) {
-    const wait = error.retryAfterSeconds ? `${error.retryAfterSeconds} seconds` : "a moment";
+    const seconds = retryAfterSeconds(error);
+    const wait = seconds ? `${seconds} seconds` : "a moment";
     return { title: "Too many attempts", body: `Too many wrong codes were entered. Wait ${wait} before trying again.` };
   }
-  if (error.code.includes("expired")) {
+  if (code.includes("expired")) {
     return { title: "This code has expired", body: "Codes are valid for 15 minutes. Start the sign-in in your terminal again to get a new one." };
   }
-  if (error.code === "device_already_decided") return { title: "This code was already used", body: "It has been approved or denied before. Start again on your terminal for a new code." };
-  if (error.code.startsWith("tenant_")) return { title: "The terminal's tenant is not active", body: error.message };
+  if (code === "device_already_decided") return { title: "This code was already used", body: "It has been approved or denied before. Start again on your terminal for a new code." };
+  if (code.startsWith("tenant_")) return { title: "The terminal's tenant is not active", body: errorMessage(error) };
   if (error.status === 400 || error.status === 404) {
     return { title: "That code doesn't match", body: "Check the code shown in your terminal and type it again. It has 8 letters, like BCDF-GHJK." };
   }
-  return { title: "The code could not be confirmed", body: error.message };
+  return { title: "The code could not be confirmed", body: errorMessage(error) };
 }
 
 /** /device: the verification page of the device flow (RFC 8628 §3.3). */
@@ -30,7 +35,7 @@ export function DevicePage() {
   const { me, select } = useTenant();
   const client = useQueryClient();
   const confirm = useMutation({
-    mutationFn: (action: "approve" | "deny") => api.confirmDevice(code, action),
+    mutationFn: (action: "approve" | "deny") => confirmDevice(code, action),
     onSuccess: async (result, action) => {
       clearPendingUserCode();
       if (action === "approve") select(result.tenant.id);
@@ -38,18 +43,7 @@ export function DevicePage() {
     },
   });
   const complete = isCompleteUserCode(code);
-  // Which tenant the terminal belongs to, asked once per complete code. A wrong code spends the
-  // same budget as a wrong confirm, so nothing here asks again on its own (focus, reconnect, retry).
-  const lookup = useQuery({
-    queryKey: ["device-lookup", code],
-    queryFn: () => api.lookupDevice(code),
-    enabled: complete && !confirm.isSuccess,
-    retry: false,
-    staleTime: Infinity,
-    gcTime: 0,
-    refetchOnWindowFocus: false,
-    refetchOnReconnect: false,
-  });
+  const lookup = useQuery(deviceLookupQueryOptions(code, complete && !confirm.isSuccess));
 
   if (confirm.isSuccess) {
     const approved = confirm.variables === "approve";

@@ -1,11 +1,15 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { api } from "../../api/client";
-import { queries } from "../../api/queries";
 import { Link } from "../../app/router";
-import { Badge, Button, Card, Field, messageOf, SecretValue, statusTone } from "../../components/ui";
+import { Badge, Button, Card, Field, SecretValue, statusTone } from "../../components/ui";
+import { errorMessage } from "../../lib/api-errors";
+import { apiKeysQueryOptions } from "../api-keys/api/api-keys";
+import { claimLinksQueryOptions } from "../claim-links/api/claim-links";
 import { ClaimableTenants } from "../claim/claimable-tenants";
-import { meQueryKey, useTenant } from "../tenants/tenant-context";
+import { membersQueryOptions } from "../members/api/members";
+import { meQueryKey, provision } from "../tenants/api/me";
+import { useTenant } from "../tenants/tenant-context";
+import { usageQueryOptions } from "../usage/api/usage";
 
 type Metrics = Partial<Record<string, string>>;
 
@@ -21,14 +25,14 @@ const plural = (n: number, word: string) => `${n.toLocaleString()} ${word}${n ==
 
 /** One line per tile, from the same cached queries the pages use; absent while loading or refused. */
 function useMetrics(tenantId: string, active: boolean, owner: boolean): Metrics {
-  const keys = useQuery({ ...queries.apiKeys(tenantId), enabled: active });
-  const members = useQuery({ ...queries.members(tenantId), enabled: active });
-  const links = useQuery({ ...queries.claimLinks(tenantId), enabled: active && owner });
-  const usage = useQuery({ ...queries.usage(tenantId), enabled: active });
+  const keys = useQuery({ ...apiKeysQueryOptions(tenantId), enabled: active });
+  const members = useQuery({ ...membersQueryOptions(tenantId), enabled: active });
+  const links = useQuery({ ...claimLinksQueryOptions(tenantId), enabled: active && owner });
+  const usage = useQuery({ ...usageQueryOptions(tenantId), enabled: active });
   return {
-    "/keys": keys.data && plural(keys.data.data.filter((k) => !k.revoked_at).length, "active key"),
-    "/members": members.data && plural(members.data.data.length, "member"),
-    "/links": links.data && plural(links.data.data.filter((l) => l.state === "active").length, "open link"),
+    "/keys": keys.data && plural(keys.data.filter((k) => !k.revoked_at).length, "active key"),
+    "/members": members.data && plural(members.data.length, "member"),
+    "/links": links.data && plural(links.data.filter((l) => l.state === "active").length, "open link"),
     "/usage": usage.data ? `${plural(usage.data.totals.requests, "request")} in 30 days` : undefined,
   };
 }
@@ -77,7 +81,7 @@ function Welcome() {
   const [name, setName] = useState("");
   const [invite, setInvite] = useState("");
   const create = useMutation({
-    mutationFn: () => api.provision({ tenant_name: name.trim(), ...(invite.trim() ? { invite_code: invite.trim() } : {}) }),
+    mutationFn: () => provision({ tenant_name: name.trim(), ...(invite.trim() ? { invite_code: invite.trim() } : {}) }),
     onSuccess: async (result) => {
       select(result.tenant.id);
       await client.invalidateQueries({ queryKey: meQueryKey });
@@ -105,7 +109,7 @@ function Welcome() {
           <Field label="Invite code (optional)" hint="With a valid invite the tenant is active at once; without one it may wait for approval.">
             {(id, hint) => <input id={id} aria-describedby={hint} value={invite} onChange={(e) => setInvite(e.target.value)} />}
           </Field>
-          {create.isError && <p className="form-error" role="alert">{messageOf(create.error)}</p>}
+          {create.isError && <p className="form-error" role="alert">{errorMessage(create.error)}</p>}
           <Button type="submit" variant="primary" busy={create.isPending}>
             Create tenant
           </Button>

@@ -1,11 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { queries } from "../../api/queries";
-import { api, type Member, type MembershipRole } from "../../api/client";
+import type { Member, MembershipRole } from "brainstormrouter";
 import { Link } from "../../app/router";
 import { QueryTable, type Column } from "../../components/data-table";
-import { Badge, Banner, Button, Card, ConfirmDialog, EmptyState, fullDate, messageOf, timeAgo } from "../../components/ui";
+import { Badge, Banner, Button, Card, ConfirmDialog, EmptyState, fullDate, timeAgo } from "../../components/ui";
 import { useConfirmAction } from "../../components/use-confirm-action";
+import { errorMessage } from "../../lib/api-errors";
 import { useTenant } from "../tenants/tenant-context";
+import { membersQueryOptions, removeMember, updateMemberRole } from "./api/members";
 
 const ROLES: MembershipRole[] = ["owner", "admin", "member"];
 
@@ -16,13 +17,13 @@ export function MembersPage() {
   const tenantId = current!.tenant.id;
   const isOwner = current!.role === "owner";
   const client = useQueryClient();
-  const members = useQuery(queries.members(tenantId));
-  const refresh = () => client.invalidateQueries(queries.members(tenantId));
+  const members = useQuery(membersQueryOptions(tenantId));
+  const refresh = () => client.invalidateQueries(membersQueryOptions(tenantId));
   const update = useMutation({
-    mutationFn: ({ member, role }: { member: Member; role: MembershipRole }) => api.members.update(member.id, role),
+    mutationFn: ({ member, role }: { member: Member; role: MembershipRole }) => updateMemberRole(tenantId, member.id, role),
     onSettled: refresh,
   });
-  const remove = useConfirmAction((member: Member) => api.members.remove(member.id), refresh);
+  const remove = useConfirmAction((member: Member) => removeMember(tenantId, member.id), refresh);
   const removing = remove.target;
   const columns: Column<Member>[] = [
     {
@@ -64,7 +65,7 @@ export function MembersPage() {
         </p>
       </div>
       {!isOwner && <Banner tone="info" title="Only owners can change roles or remove members">You are {current!.role === "admin" ? "an admin" : "a member"} of this tenant.</Banner>}
-      {update.isError && <Banner tone="danger" title="The role was not changed">{messageOf(update.error)}</Banner>}
+      {update.isError && <Banner tone="danger" title="The role was not changed">{errorMessage(update.error)}</Banner>}
       <Card>
         <QueryTable
           query={members}

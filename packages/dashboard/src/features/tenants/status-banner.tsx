@@ -1,4 +1,4 @@
-import type { TenantSummary } from "../../api/client";
+import type { TenantSummary } from "brainstormrouter";
 import { Banner } from "../../components/ui";
 
 /** What a non-active tenant means for its keys, and what happens next. */

@@ -1,12 +1,7 @@
-import { useQuery } from "@tanstack/react-query";
+import type { Me, Membership } from "brainstormrouter";
 import { createContext, useContext, useState, type ReactNode } from "react";
-import { api, type Me, type Membership } from "../../api/client";
 
 const STORAGE_KEY = "br.tenant";
-
-/** The tenant the dashboard acts in; the API client reads it for X-BR-Tenant-Id. */
-let selectedTenantId: string | null = localStorage.getItem(STORAGE_KEY);
-export const currentTenantId = () => selectedTenantId;
 
 interface TenantState {
   me: Me;
@@ -23,14 +18,9 @@ export function useTenant(): TenantState {
   return state;
 }
 
-export const meQueryKey = ["me"] as const;
-
-export function useMe() {
-  return useQuery({ queryKey: meQueryKey, queryFn: () => api.me() });
-}
-
 export function TenantProvider({ me, refresh, children }: { me: Me; refresh(): Promise<unknown>; children: ReactNode }) {
-  const [chosen, setChosen] = useState(selectedTenantId);
+  // The tenant the dashboard acts in: tenant pages key their queries, and so X-BR-Tenant-Id, by it.
+  const [chosen, setChosen] = useState(() => localStorage.getItem(STORAGE_KEY));
   // A remembered tenant the identity left (or another identity's choice) falls back to the
   // server's default: the first active membership.
   const current =
@@ -38,10 +28,8 @@ export function TenantProvider({ me, refresh, children }: { me: Me; refresh(): P
     me.memberships.find((m) => m.tenant.id === me.tenant?.id) ??
     me.memberships[0] ??
     null;
-  selectedTenantId = current?.tenant.id ?? null;
 
   function select(tenantId: string) {
-    selectedTenantId = tenantId;
     localStorage.setItem(STORAGE_KEY, tenantId);
     setChosen(tenantId);
   }

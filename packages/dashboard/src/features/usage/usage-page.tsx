@@ -1,9 +1,9 @@
 import { useQuery } from "@tanstack/react-query";
-import { queries } from "../../api/queries";
 import { Link } from "../../app/router";
 import { QueryState } from "../../components/query-state";
 import { Card, EmptyState } from "../../components/ui";
 import { useTenant } from "../tenants/tenant-context";
+import { usageQueryOptions } from "./api/usage";
 import { BarChart } from "./bar-chart";
 
 const DAYS = 30;
@@ -11,7 +11,7 @@ const DAYS = 30;
 export function UsagePage() {
   const { current } = useTenant();
   const tenantId = current!.tenant.id;
-  const usage = useQuery(queries.usage(tenantId, DAYS));
+  const usage = useQuery(usageQueryOptions(tenantId, DAYS));
   return (
     <div className="page">
       <div className="page-head">

@@ -11,7 +11,7 @@ const TenantStatus = z.enum(["pending", "active", "rejected", "suspended"]);
 const adminSecurity = [...apiKeySecurity, ...jwtSecurity];
 const timestamp = z.string().openapi({ format: "date-time" });
 
-const AdminTenant = z
+export const AdminTenant = z
   .object({
     id: z.uuid(),
     slug: z.string(),
@@ -25,9 +25,9 @@ const AdminTenant = z
   })
   .openapi("AdminTenant");
 
-const TenantList = z.object({ data: z.array(AdminTenant), next_cursor: z.string().nullable() }).openapi("AdminTenantList");
+export const TenantList = z.object({ data: z.array(AdminTenant), next_cursor: z.string().nullable() }).openapi("AdminTenantList");
 
-const TenantDetail = AdminTenant.extend({
+export const TenantDetail = AdminTenant.extend({
   members: z.array(
     z.object({ user_id: z.uuid(), subject: z.string(), email: z.string().nullable(), role: z.enum(["owner", "admin", "member"]), joined_at: timestamp }),
   ),
@@ -44,7 +44,7 @@ const TenantDetail = AdminTenant.extend({
   ),
 }).openapi("AdminTenantDetail");
 
-const DryRun = z
+export const DryRun = z
   .object({
     dry_run: z.literal(true),
     would_execute: z.object({ action: z.string() }).loose().openapi({ description: "The change the call would make: action, id, from, to, …" }),
@@ -59,11 +59,11 @@ const Transition = z.object({
   reason: z.string().nullable(),
   events: z.array(z.string()),
 });
-const TransitionResult = z
+export const TransitionResult = z
   .object({ dry_run: z.literal(false), executed: Transition, tenant: AdminTenant })
   .openapi("TenantTransitionResult");
 
-const InviteCode = z
+export const InviteCode = z
   .object({
     id: z.uuid(),
     code: z.string(),
@@ -88,7 +88,7 @@ const InviteCreateBody = z
   })
   .openapi("CreateInviteCodeRequest");
 
-const Digest = z
+export const Digest = z
   .object({
     window: z.enum(["24h", "7d", "30d"]),
     since: timestamp,

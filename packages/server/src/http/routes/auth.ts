@@ -25,7 +25,7 @@ const ProvisionBody = z
   })
   .openapi("ProvisionRequest");
 
-const ProvisionResponse = z
+export const ProvisionResponse = z
   .object({
     created: z.boolean(),
     tenant: TenantSummary,
@@ -35,7 +35,7 @@ const ProvisionResponse = z
   })
   .openapi("ProvisionResponse");
 
-const MeResponse = z
+export const MeResponse = z
   .object({
     identity: z.object({ subject: z.string(), email: z.string().nullable(), email_verified: z.boolean() }),
     is_platform_admin: z.boolean(),

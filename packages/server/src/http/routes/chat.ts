@@ -25,7 +25,7 @@ const ChatCompletionRequest = z
   .loose()
   .openapi("ChatCompletionRequest");
 
-const ChatCompletion = z
+export const ChatCompletion = z
   .object({
     id: z.string(),
     object: z.literal("chat.completion"),
@@ -38,7 +38,7 @@ const ChatCompletion = z
   .openapi("ChatCompletion");
 
 const Model = z.object({ id: z.string(), object: z.literal("model"), created: z.number().int(), owned_by: z.string() }).openapi("Model");
-const ModelList = z.object({ object: z.literal("list"), data: z.array(Model) }).openapi("ModelList");
+export const ModelList = z.object({ object: z.literal("list"), data: z.array(Model) }).openapi("ModelList");
 
 /** Marks the request's arrival for `x-br-overhead-ms`; first, so auth and limits are counted. */
 const markStart = createMiddleware<AppEnv>(async function markStartMiddleware(c, next) {

@@ -18,7 +18,7 @@ const ClaimRequest = z
   .refine((b) => (b.token === undefined) !== (b.tenant_id === undefined), { error: "send exactly one of token or tenant_id" })
   .openapi("ClaimRequest");
 
-const ClaimResult = z
+export const ClaimResult = z
   .object({
     tenant: TenantSummary,
     membership: z.object({ id: z.uuid(), role: MembershipRole, user_id: z.uuid(), joined_at: z.string() }),
@@ -32,7 +32,7 @@ const DeviceConfirmRequest = z
   })
   .openapi("DeviceConfirmRequest");
 
-const DeviceConfirmation = z
+export const DeviceConfirmation = z
   .object({
     status: z.enum(["linked", "denied"]),
     tenant: TenantSummary,
@@ -46,7 +46,7 @@ const ClaimPreviewRequest = z
   })
   .openapi("ClaimPreviewRequest");
 
-const ClaimPreview = z
+export const ClaimPreview = z
   .object({
     tenant: TenantSummary,
     role: MembershipRole.openapi({ description: "The role a claim grants." }),
@@ -62,7 +62,7 @@ const DeviceLookupRequest = z
   })
   .openapi("DeviceLookupRequest");
 
-const DeviceLookup = z
+export const DeviceLookup = z
   .object({
     tenant: TenantSummary,
     role: MembershipRole.openapi({ description: "The identity's role in the tenant once approved (a member keeps its own)." }),

@@ -13,10 +13,10 @@ const ListQuery = z.object({
   cursor: z.string().min(1).max(512).optional(),
 });
 const IdParam = z.object({ id: z.uuid().openapi({ param: { name: "id", in: "path" } }) });
-const list = <T extends z.ZodType>(item: T, name: string) =>
+export const list = <T extends z.ZodType>(item: T, name: string) =>
   z.object({ data: z.array(item), next_cursor: z.string().nullable() }).openapi(name);
 
-const Member = z
+export const Member = z
   .object({
     id: z.uuid(),
     user_id: z.uuid(),
@@ -27,9 +27,9 @@ const Member = z
   })
   .openapi("Member");
 const UpdateMemberRequest = z.strictObject({ role: MembershipRole }).openapi("UpdateMemberRequest");
-const DeletedMember = z.object({ id: z.uuid(), deleted: z.literal(true) }).openapi("DeletedMember");
+export const DeletedMember = z.object({ id: z.uuid(), deleted: z.literal(true) }).openapi("DeletedMember");
 
-const ApiKey = z
+export const ApiKey = z
   .object({
     id: z.uuid(),
     name: z.string(),
@@ -42,7 +42,7 @@ const ApiKey = z
     revoked_at: z.string().nullable(),
   })
   .openapi("ApiKey");
-const CreatedApiKey = ApiKey.extend({ key: z.string().openapi({ description: "br_live_… key, shown this once." }) }).openapi(
+export const CreatedApiKey = ApiKey.extend({ key: z.string().openapi({ description: "br_live_… key, shown this once." }) }).openapi(
   "CreatedApiKey",
 );
 const CreateApiKeyRequest = z
@@ -53,7 +53,7 @@ const CreateApiKeyRequest = z
   })
   .openapi("CreateApiKeyRequest");
 
-const ClaimLinkSummary = z
+export const ClaimLinkSummary = z
   .object({
     id: z.uuid(),
     kind: z.enum(["registration", "link", "invite"]),

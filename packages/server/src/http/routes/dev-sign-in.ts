@@ -4,7 +4,7 @@ import type { App } from "../context.js";
 import { errorResponses, jsonBody, jsonContent } from "../openapi.js";
 
 const SignInBody = z.strictObject({ email: z.email().max(254) }).openapi("DevSignInRequest");
-const SignInResponse = z
+export const SignInResponse = z
   .object({ access_token: z.string(), token_type: z.literal("Bearer"), expires_in: z.number().int() })
   .openapi("DevSignInResponse");
 

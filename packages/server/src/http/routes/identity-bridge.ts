@@ -35,7 +35,7 @@ export const ClaimLink = z
   })
   .openapi("ClaimLink");
 
-const BrowserLink = z
+export const BrowserLink = z
   .object({ id: z.uuid(), url: z.url(), token: z.string(), expires_at: z.string() })
   .openapi("BrowserLink");
 
@@ -45,7 +45,7 @@ const DeviceAuthorizeRequest = z
   })
   .openapi("DeviceAuthorizeRequest");
 
-const DeviceAuthorization = z
+export const DeviceAuthorization = z
   .object({
     device_code: z.string(),
     user_code: z.string().openapi({ example: "BCDF-GHJK" }),
@@ -58,7 +58,7 @@ const DeviceAuthorization = z
 
 const DeviceTokenRequest = z.strictObject({ device_code: z.string().min(1).max(256) }).openapi("DeviceTokenRequest");
 
-const DeviceLinked = z
+export const DeviceLinked = z
   .object({
     status: z.literal("linked"),
     tenant: TenantSummary,
@@ -66,7 +66,7 @@ const DeviceLinked = z
   })
   .openapi("DeviceLinked");
 
-const DeviceTokenErrorBody = z
+export const DeviceTokenErrorBody = z
   .object({
     error: z.enum(["authorization_pending", "slow_down", "access_denied", "expired_token", "invalid_grant", "invalid_request"]),
     error_description: z.string(),

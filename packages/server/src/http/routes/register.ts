@@ -19,7 +19,7 @@ const RegisterBody = z
   })
   .openapi("RegisterRequest");
 
-const RegisterResponse = z
+export const RegisterResponse = z
   .object({
     tenant: TenantSummary,
     api_key: z.object({ id: z.uuid(), key: z.string(), prefix: z.string() }),

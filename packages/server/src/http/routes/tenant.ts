@@ -4,7 +4,7 @@ import type { App } from "../context.js";
 import { apiKeyAuth } from "../middleware/api-key-auth.js";
 import { apiKeySecurity, errorResponses, jsonContent, TenantSummary } from "../openapi.js";
 
-const TenantResponse = z
+export const TenantResponse = z
   .object({
     tenant: TenantSummary,
     key: z.object({ id: z.uuid(), prefix: z.string(), role: z.enum(["admin", "developer"]) }),

@@ -11,7 +11,7 @@ const Counts = z.object({
   prompt_tokens: z.number().int(),
   completion_tokens: z.number().int(),
 });
-const Usage = z
+export const Usage = z
   .object({ days: z.array(Counts.extend({ date: z.string().openapi({ example: "2026-11-23" }) })), totals: Counts })
   .openapi("Usage");
 

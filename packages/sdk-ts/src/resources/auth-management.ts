@@ -1,0 +1,121 @@
+import type { PagePromise } from "../core/pagination.js";
+import { path, type RequestOptions } from "../core/request.js";
+import type { ClaimLink, ClaimLinkParams } from "./identity-bridge.js";
+import { APIResource } from "./resource.js";
+import type { ListParams, MembershipRole } from "./shared.js";
+
+// The dashboard's management routes: a human's access token, acting in the tenant `tenantId`
+// picks (it must be active).
+
+export type ApiKeyRole = "admin" | "developer";
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  role: ApiKeyRole;
+  user_id: string | null;
+  created_at: string;
+  last_used_at: string | null;
+  expires_at: string | null;
+  revoked_at: string | null;
+}
+
+/** `key` is shown this once. */
+export interface CreatedApiKey extends ApiKey {
+  key: string;
+}
+
+export interface CreateApiKeyParams {
+  name: string;
+  /** Default developer; admin keys: owners only. */
+  role?: ApiKeyRole;
+  expires_in_days?: number;
+}
+
+export interface Member {
+  id: string;
+  user_id: string;
+  subject: string;
+  email: string | null;
+  role: MembershipRole;
+  joined_at: string;
+}
+
+export interface RemovedMember {
+  id: string;
+  deleted: true;
+}
+
+export interface ClaimLinkSummary {
+  id: string;
+  kind: "registration" | "link" | "invite";
+  role: MembershipRole;
+  max_uses: number;
+  used_count: number;
+  uses_left: number;
+  state: "active" | "expired" | "revoked" | "used_up";
+  expires_at: string;
+  revoked_at: string | null;
+  created_at: string;
+}
+
+export interface UsageCounts {
+  requests: number;
+  errors: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+}
+
+/** One bucket per UTC day, oldest first, empty days included. */
+export interface Usage {
+  days: (UsageCounts & { date: string })[];
+  totals: UsageCounts;
+}
+
+export class ApiKeys extends APIResource {
+  list(params: ListParams = {}, options?: RequestOptions): PagePromise<ApiKey> {
+    return this.paginate("/auth/api-keys", "accessToken", params, options);
+  }
+  create(params: CreateApiKeyParams, options?: RequestOptions): Promise<CreatedApiKey> {
+    return this.core.request({ method: "POST", path: "/auth/api-keys", credential: "accessToken", body: params, options });
+  }
+  /** The key stops working at once. */
+  revoke(id: string, options?: RequestOptions): Promise<ApiKey> {
+    return this.core.request({ method: "DELETE", path: path`/auth/api-keys/${id}`, credential: "accessToken", options });
+  }
+}
+
+export class Members extends APIResource {
+  list(params: ListParams = {}, options?: RequestOptions): PagePromise<Member> {
+    return this.paginate("/auth/members", "accessToken", params, options);
+  }
+  /** Owners only; the last owner cannot be demoted. */
+  update(id: string, params: { role: MembershipRole }, options?: RequestOptions): Promise<Member> {
+    return this.core.request({ method: "PATCH", path: path`/auth/members/${id}`, credential: "accessToken", body: params, options });
+  }
+  /** Owners only; also revokes the API keys the member made. */
+  remove(id: string, options?: RequestOptions): Promise<RemovedMember> {
+    return this.core.request({ method: "DELETE", path: path`/auth/members/${id}`, credential: "accessToken", options });
+  }
+}
+
+export class ClaimLinks extends APIResource {
+  list(params: ListParams = {}, options?: RequestOptions): PagePromise<ClaimLinkSummary> {
+    return this.paginate("/auth/claim-links", "accessToken", params, options);
+  }
+  /** Owners only; the answer's `token` and `url` are shown this once. */
+  create(params: ClaimLinkParams = {}, options?: RequestOptions): Promise<ClaimLink> {
+    return this.core.request({ method: "POST", path: "/auth/claim-links", credential: "accessToken", body: params, options });
+  }
+  revoke(id: string, options?: RequestOptions): Promise<ClaimLinkSummary> {
+    return this.core.request({ method: "DELETE", path: path`/auth/claim-links/${id}`, credential: "accessToken", options });
+  }
+}
+
+export class UsageResource extends APIResource {
+  /** Per-day request and token counts of the current tenant; `days` 1–90, default 30. */
+  retrieve(params: { days?: number } = {}, options?: RequestOptions): Promise<Usage> {
+    return this.core.request({ method: "GET", path: "/auth/usage", credential: "accessToken", query: params, options });
+  }
+}

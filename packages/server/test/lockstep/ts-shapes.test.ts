@@ -1,0 +1,184 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { parse } from "yaml";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import type { z } from "zod";
+import { BrainstormRouter, type PagePromise, type PageResponse } from "../../../sdk-ts/src/index.js";
+import type * as admin from "../../src/http/routes/admin.js";
+import type * as auth from "../../src/http/routes/auth.js";
+import type * as chat from "../../src/http/routes/chat.js";
+import type * as claims from "../../src/http/routes/claims.js";
+import type * as management from "../../src/http/routes/dashboard-management.js";
+import type * as devSignIn from "../../src/http/routes/dev-sign-in.js";
+import type * as bridge from "../../src/http/routes/identity-bridge.js";
+import type * as register from "../../src/http/routes/register.js";
+import type * as tenant from "../../src/http/routes/tenant.js";
+import type * as usage from "../../src/http/routes/usage.js";
+
+/**
+ * The TypeScript SDK's return types are the routes' response schemas (z.infer), both ways: a
+ * field the API gains, drops, renames, retypes or makes optional fails here. The assertions are
+ * types, checked by vitest's typecheck pool (vitest.config.ts: typecheck, tsconfig.shapes.json);
+ * at run time this file checks that every SDK method has one.
+ */
+
+// Read, not rendered: lockstep.test.ts proves the file is what the routes generate.
+const OPENAPI_YAML_PATH = fileURLToPath(new URL("../../../../docs/openapi.yaml", import.meta.url));
+// SDK methods for routes that docs/openapi.yaml leaves out (mounted only in development).
+const UNDOCUMENTED = ["auth.devSignIn"];
+
+declare const client: BrainstormRouter;
+type Client = BrainstormRouter;
+type Out<S extends z.ZodType> = z.infer<S>;
+/** What a method's promise resolves to; of overloads the last (chat: the non-streaming one). */
+type Returns<M> = M extends (...args: never[]) => PromiseLike<infer R> ? R : never;
+/**
+ * A type spelled out field by field: an interface, an intersection and zod's flattened object of
+ * the same fields become one type, so that the comparison sees fields, not how they were written.
+ */
+type Shape<T> = T extends (infer Item)[] ? Shape<Item>[] : T extends object ? { [K in keyof T]: Shape<T[K]> } : T;
+/** What one page of a list method's answer is on the wire. */
+type Page<M> = M extends (...args: never[]) => PagePromise<infer Item> ? PageResponse<Item> : never;
+/** The list routes' envelope, as dashboard-management.ts builds it. */
+type ListOf<Item extends z.ZodType> = Out<ReturnType<typeof management.list<Item>>>;
+type DryRun = Out<typeof admin.DryRun>;
+
+// Each test is named for its operationId: the typecheck pool reports type errors by test.
+describe("TypeScript SDK return types are the routes' response schemas", () => {
+  it("register", () => {
+    expectTypeOf<Shape<Returns<Client["register"]>>>().toEqualTypeOf<Shape<Out<typeof register.RegisterResponse>>>();
+  });
+  it("tenant.retrieve", () => {
+    expectTypeOf<Shape<Returns<Client["tenant"]["retrieve"]>>>().toEqualTypeOf<Shape<Out<typeof tenant.TenantResponse>>>();
+  });
+
+  it("admin.listTenants", () => {
+    expectTypeOf<Shape<Page<Client["admin"]["listTenants"]>>>().toEqualTypeOf<Shape<Out<typeof admin.TenantList>>>();
+  });
+  it("admin.getTenant", () => {
+    expectTypeOf<Shape<Returns<Client["admin"]["getTenant"]>>>().toEqualTypeOf<Shape<Out<typeof admin.TenantDetail>>>();
+  });
+  it("admin.approveTenant", () => {
+    type Transition = Out<typeof admin.TransitionResult> | DryRun;
+    expectTypeOf<Shape<Returns<typeof client.admin.approveTenant<{ dryRun: boolean }>>>>().toEqualTypeOf<Shape<Transition>>();
+    // Without dryRun the answer is the change made, nothing else.
+    expectTypeOf<Shape<Returns<typeof client.admin.approveTenant<{}>>>>().toEqualTypeOf<Shape<Out<typeof admin.TransitionResult>>>();
+    expectTypeOf<Shape<Returns<typeof client.admin.approveTenant<{ dryRun: true }>>>>().toEqualTypeOf<Shape<DryRun>>();
+  });
+  it("admin.rejectTenant", () => {
+    type Transition = Out<typeof admin.TransitionResult> | DryRun;
+    expectTypeOf<Shape<Returns<typeof client.admin.rejectTenant<{ dryRun: boolean }>>>>().toEqualTypeOf<Shape<Transition>>();
+  });
+  it("admin.suspendTenant", () => {
+    type Transition = Out<typeof admin.TransitionResult> | DryRun;
+    expectTypeOf<Shape<Returns<typeof client.admin.suspendTenant<{ dryRun: boolean }>>>>().toEqualTypeOf<Shape<Transition>>();
+  });
+  it("admin.createInviteCode", () => {
+    // 201 the code, 200 the dry run.
+    type Created = Returns<typeof client.admin.createInviteCode<{ dryRun: boolean }>>;
+    expectTypeOf<Shape<Created>>().toEqualTypeOf<Shape<Out<typeof admin.InviteCode> | DryRun>>();
+  });
+  it("admin.listInviteCodes", () => {
+    // The route builds its list schema inline: its envelope is the one every list has.
+    type Codes = { data: Out<typeof admin.InviteCode>[]; next_cursor: string | null };
+    expectTypeOf<Shape<Page<Client["admin"]["listInviteCodes"]>>>().toEqualTypeOf<Shape<Codes>>();
+  });
+  it("admin.deleteInviteCode", () => {
+    type Deleted = Returns<typeof client.admin.deleteInviteCode<{ dryRun: boolean }>>;
+    expectTypeOf<Shape<Deleted>>().toEqualTypeOf<Shape<Out<typeof admin.InviteCode> | DryRun>>();
+  });
+  it("admin.digest", () => {
+    expectTypeOf<Shape<Returns<Client["admin"]["digest"]>>>().toEqualTypeOf<Shape<Out<typeof admin.Digest>>>();
+  });
+
+  it("identityBridge.generateClaimLink", () => {
+    expectTypeOf<Shape<Returns<Client["identityBridge"]["generateClaimLink"]>>>().toEqualTypeOf<Shape<Out<typeof bridge.ClaimLink>>>();
+  });
+  it("identityBridge.createBrowserLink", () => {
+    expectTypeOf<Shape<Returns<Client["identityBridge"]["createBrowserLink"]>>>().toEqualTypeOf<Shape<Out<typeof bridge.BrowserLink>>>();
+  });
+  it("identityBridge.authorizeDevice", () => {
+    expectTypeOf<Shape<Returns<Client["identityBridge"]["authorizeDevice"]>>>().toEqualTypeOf<Shape<Out<typeof bridge.DeviceAuthorization>>>();
+  });
+  it("identityBridge.pollDeviceToken", () => {
+    // RFC 8628 §3.5 states come back as values; invalid_grant and invalid_request are mistakes
+    // of the caller, thrown as BadRequestError.
+    type Body = Out<typeof bridge.DeviceTokenErrorBody>;
+    type State = { [K in keyof Body]: K extends "error" ? Exclude<Body[K], "invalid_grant" | "invalid_request"> : Body[K] };
+    expectTypeOf<Shape<Returns<Client["identityBridge"]["pollDeviceToken"]>>>().toEqualTypeOf<Shape<Out<typeof bridge.DeviceLinked> | State>>();
+  });
+
+  it("auth.provision", () => {
+    expectTypeOf<Shape<Returns<Client["auth"]["provision"]>>>().toEqualTypeOf<Shape<Out<typeof auth.ProvisionResponse>>>();
+  });
+  it("auth.me", () => {
+    expectTypeOf<Shape<Returns<Client["auth"]["me"]>>>().toEqualTypeOf<Shape<Out<typeof auth.MeResponse>>>();
+  });
+  it("auth.claim", () => {
+    expectTypeOf<Shape<Returns<Client["auth"]["claim"]>>>().toEqualTypeOf<Shape<Out<typeof claims.ClaimResult>>>();
+  });
+  it("auth.previewClaim", () => {
+    expectTypeOf<Shape<Returns<Client["auth"]["previewClaim"]>>>().toEqualTypeOf<Shape<Out<typeof claims.ClaimPreview>>>();
+  });
+  it("auth.lookupDevice", () => {
+    expectTypeOf<Shape<Returns<Client["auth"]["lookupDevice"]>>>().toEqualTypeOf<Shape<Out<typeof claims.DeviceLookup>>>();
+  });
+  it("auth.confirmDevice", () => {
+    expectTypeOf<Shape<Returns<Client["auth"]["confirmDevice"]>>>().toEqualTypeOf<Shape<Out<typeof claims.DeviceConfirmation>>>();
+  });
+  it("auth.devSignIn", () => {
+    expectTypeOf<Shape<Returns<Client["auth"]["devSignIn"]>>>().toEqualTypeOf<Shape<Out<typeof devSignIn.SignInResponse>>>();
+  });
+  it("auth.apiKeys.list", () => {
+    expectTypeOf<Shape<Page<Client["auth"]["apiKeys"]["list"]>>>().toEqualTypeOf<Shape<ListOf<typeof management.ApiKey>>>();
+  });
+  it("auth.apiKeys.create", () => {
+    expectTypeOf<Shape<Returns<Client["auth"]["apiKeys"]["create"]>>>().toEqualTypeOf<Shape<Out<typeof management.CreatedApiKey>>>();
+  });
+  it("auth.apiKeys.revoke", () => {
+    expectTypeOf<Shape<Returns<Client["auth"]["apiKeys"]["revoke"]>>>().toEqualTypeOf<Shape<Out<typeof management.ApiKey>>>();
+  });
+  it("auth.members.list", () => {
+    expectTypeOf<Shape<Page<Client["auth"]["members"]["list"]>>>().toEqualTypeOf<Shape<ListOf<typeof management.Member>>>();
+  });
+  it("auth.members.update", () => {
+    expectTypeOf<Shape<Returns<Client["auth"]["members"]["update"]>>>().toEqualTypeOf<Shape<Out<typeof management.Member>>>();
+  });
+  it("auth.members.remove", () => {
+    expectTypeOf<Shape<Returns<Client["auth"]["members"]["remove"]>>>().toEqualTypeOf<Shape<Out<typeof management.DeletedMember>>>();
+  });
+  it("auth.claimLinks.list", () => {
+    expectTypeOf<Shape<Page<Client["auth"]["claimLinks"]["list"]>>>().toEqualTypeOf<Shape<ListOf<typeof management.ClaimLinkSummary>>>();
+  });
+  it("auth.claimLinks.create", () => {
+    expectTypeOf<Shape<Returns<Client["auth"]["claimLinks"]["create"]>>>().toEqualTypeOf<Shape<Out<typeof bridge.ClaimLink>>>();
+  });
+  it("auth.claimLinks.revoke", () => {
+    expectTypeOf<Shape<Returns<Client["auth"]["claimLinks"]["revoke"]>>>().toEqualTypeOf<Shape<Out<typeof management.ClaimLinkSummary>>>();
+  });
+  it("auth.usage.retrieve", () => {
+    expectTypeOf<Shape<Returns<Client["auth"]["usage"]["retrieve"]>>>().toEqualTypeOf<Shape<Out<typeof usage.Usage>>>();
+  });
+
+  it("models.list", () => {
+    expectTypeOf<Shape<Returns<Client["models"]["list"]>>>().toEqualTypeOf<Shape<Out<typeof chat.ModelList>>>();
+  });
+  it("chat.completions.create", () => {
+    // The JSON answer; the streamed one is text/event-stream, which has no schema to compare.
+    expectTypeOf<Shape<Returns<Client["chat"]["completions"]["create"]>>>().toEqualTypeOf<Shape<Out<typeof chat.ChatCompletion>>>();
+  });
+
+  it("has a test above for every operation the TypeScript SDK has a method for, and for no other", ({ task }) => {
+    const doc = parse(readFileSync(OPENAPI_YAML_PATH, "utf8")) as { paths: Record<string, Record<string, { operationId?: string }>> };
+    const documented = Object.values(doc.paths).flatMap((item) => Object.values(item).flatMap((op) => (op.operationId ? [op.operationId] : [])));
+    const sdk = new BrainstormRouter({ baseURL: "http://shapes.invalid" });
+    const hasMethod = (id: string) => {
+      const segments = id.split(".");
+      const owner = segments.slice(0, -1).reduce<unknown>((o, s) => (o as Record<string, unknown> | undefined)?.[s], sdk);
+      return typeof (owner as Record<string, unknown> | undefined)?.[segments.at(-1)!] === "function";
+    };
+    const expected = [...documented, ...UNDOCUMENTED].filter(hasMethod).sort();
+    const checked = task.suite!.tasks.filter((t) => t !== task).map((t) => t.name);
+    expect(checked.sort(), "a test named for each operation").toEqual(expected);
+  });
+});
