@@ -23,6 +23,16 @@ export const ErrorEnvelope = z
   })
   .openapi("Error");
 
+// C0/C1 controls (CR, LF, NUL, …) and the bidi overrides and isolates: in a display string they
+// forge lines ("Admin: …" next to an Approve button) or reorder what a reader sees.
+const CONTROL_OR_BIDI = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
+
+/** A name or label shown to humans (tenant, key, invite note, decision reason): one plain line. */
+export const displayString = (max: number, min = 1) =>
+  (min > 0 ? z.string().trim().min(min) : z.string().trim())
+    .max(max)
+    .refine((s) => !CONTROL_OR_BIDI.test(s), { message: "must not contain control characters or bidirectional overrides" });
+
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: "Invalid request",
   401: "Missing or invalid credentials",

@@ -5,7 +5,7 @@ import { createInviteCode, deleteInviteCode, INVITE_CODE_PATTERN, listInviteCode
 import { approveTenant, getTenant, listTenants, rejectTenant, suspendTenant } from "../../services/admin/tenant-admin.js";
 import type { App } from "../context.js";
 import { platformAdmin } from "../middleware/platform-admin.js";
-import { apiKeySecurity, errorResponses, jsonBody, jsonContent, jwtSecurity } from "../openapi.js";
+import { apiKeySecurity, displayString, errorResponses, jsonBody, jsonContent, jwtSecurity } from "../openapi.js";
 
 const TenantStatus = z.enum(["pending", "active", "rejected", "suspended"]);
 const adminSecurity = [...apiKeySecurity, ...jwtSecurity];
@@ -84,7 +84,7 @@ const InviteCreateBody = z
     code: z.string().regex(INVITE_CODE_PATTERN, "4-64 letters, digits, '-' or '_'").optional().openapi({ description: "Generated when absent" }),
     max_uses: z.number().int().positive().nullable().optional().openapi({ description: "null or absent: unlimited" }),
     expires_at: z.iso.datetime({ offset: true }).optional(),
-    note: z.string().trim().max(500).optional(),
+    note: displayString(500, 0).optional(),
   })
   .openapi("CreateInviteCodeRequest");
 
@@ -124,7 +124,7 @@ const IdParam = z.object({ id: z.uuid().openapi({ param: { name: "id", in: "path
 const DryRunQuery = z.object({
   dry_run: z.enum(["true", "false"]).optional().openapi({ description: "true: validate and describe the change, make none" }),
 });
-const ReasonBody = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() }).openapi("TenantDecisionRequest");
+const ReasonBody = z.strictObject({ reason: displayString(500).optional() }).openapi("TenantDecisionRequest");
 const Paging = {
   limit: z.coerce.number().int().min(1).max(200).optional(),
   cursor: z.string().max(500).optional(),

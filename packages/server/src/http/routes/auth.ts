@@ -7,20 +7,11 @@ import { clientAddress } from "../client-address.js";
 import type { App } from "../context.js";
 import { jwtAuth, tenantContext } from "../middleware/jwt-auth.js";
 import { rateLimitByAddress } from "../middleware/rate-limit.js";
-import {
-  errorResponses,
-  jsonBody,
-  jsonContent,
-  jwtSecurity,
-  Membership,
-  MembershipRole,
-  TenantIdHeader,
-  TenantSummary,
-} from "../openapi.js";
+import { displayString, errorResponses, jsonBody, jsonContent, jwtSecurity, Membership, MembershipRole, TenantIdHeader, TenantSummary } from "../openapi.js";
 
 const ProvisionBody = z
   .strictObject({
-    tenant_name: z.string().trim().min(1).max(100).optional(),
+    tenant_name: displayString(100).optional(),
     invite_code: z.string().trim().min(1).max(64).optional(),
   })
   .openapi("ProvisionRequest");

@@ -5,7 +5,7 @@ import { changeMemberRole, listTenantMembers, removeMember } from "../../service
 import { createTenantApiKey, listTenantApiKeys, revokeTenantApiKey } from "../../services/tenant-api-keys.js";
 import type { App } from "../context.js";
 import { jwtAuth, tenantContext } from "../middleware/jwt-auth.js";
-import { errorResponses, jsonBody, jsonContent, jwtSecurity, MembershipRole, TenantIdHeader } from "../openapi.js";
+import { displayString, errorResponses, jsonBody, jsonContent, jwtSecurity, MembershipRole, TenantIdHeader } from "../openapi.js";
 import { ClaimLink, ClaimLinkRequest } from "./identity-bridge.js";
 
 const ListQuery = z.object({
@@ -47,7 +47,7 @@ export const CreatedApiKey = ApiKey.extend({ key: z.string().openapi({ descripti
 );
 const CreateApiKeyRequest = z
   .strictObject({
-    name: z.string().trim().min(1).max(100),
+    name: displayString(100),
     role: z.enum(["admin", "developer"]).default("developer").openapi({ description: "admin keys: owners only." }),
     expires_in_days: z.number().int().min(1).max(365).optional(),
   })

@@ -5,17 +5,17 @@ import { registerTenant } from "../../services/registration.js";
 import { clientAddress } from "../client-address.js";
 import type { App } from "../context.js";
 import { rateLimitByAddress } from "../middleware/rate-limit.js";
-import { errorResponses, jsonBody, jsonContent, TenantSummary } from "../openapi.js";
+import { displayString, errorResponses, jsonBody, jsonContent, TenantSummary } from "../openapi.js";
 
 // Strict: a misspelt optional field (say `invite` for `invite_code`) must not be ignored silently.
 const RegisterBody = z
   .strictObject({
     invite_code: z.string().trim().min(1).max(64).optional(),
-    tenant_name: z.string().trim().min(1).max(100),
+    tenant_name: displayString(100),
     admin_email: z.email().max(254),
     accept_tos: z.literal(true, { error: "accept_tos must be true" }),
     tenant_slug: z.string().regex(SLUG_PATTERN, "lowercase letters, digits and dashes, 1-40 characters").optional(),
-    key_name: z.string().trim().min(1).max(100).optional(),
+    key_name: displayString(100).optional(),
   })
   .openapi("RegisterRequest");
 

@@ -3,6 +3,7 @@ import { issueClaimToken } from "../../services/credentials.js";
 import type { Database } from "../../store/db.js";
 import type { Subscriber } from "../../events/bus.js";
 import type { PlatformEvent } from "../../events/types.js";
+import { inertText as t } from "../../lib/plain-text.js";
 import type { Mail, MailTransport } from "./transport.js";
 
 const CLAIM_DAYS = 30;
@@ -21,9 +22,9 @@ export function founderEmailSubscriber(config: Config, transport: MailTransport)
       await transport.send(
         {
           to: config.BR_ADMIN_EMAILS,
-          subject: `New signup: ${d.tenantName}${pending ? " (waiting for approval)" : ""}`,
+          subject: `New signup: ${t(d.tenantName)}${pending ? " (waiting for approval)" : ""}`,
           text: [
-            `${d.tenantName} (${d.tenantSlug}) signed up via ${d.source}, admin email ${d.email ?? "none"}.`,
+            `${t(d.tenantName)} (${t(d.tenantSlug)}) signed up via ${d.source}, admin email ${t(d.email ?? "none")}.`,
             `Status: ${d.status}.`,
             pending ? `Approve: POST ${config.publicUrl}/v1/admin/tenants/${d.tenantId}/approve` : "",
           ]
@@ -78,18 +79,18 @@ async function mailFor(event: TenantEmailEvent, claimLink: () => Promise<string 
     const url = await claimLink();
     const waiting = d.status === "pending" ? "\nYour tenant is waiting for approval; we will email you when it is decided." : "";
     return {
-      subject: `Claim ${d.tenantName} on BrainstormRouter`,
-      text: `An agent registered ${d.tenantName} (${d.tenantSlug}) with this address.${waiting}\n\nOpen this link to manage it (valid ${CLAIM_DAYS} days, once):\n${url ?? "(link not shown in logs)"}\n`,
+      subject: `Claim ${t(d.tenantName)} on BrainstormRouter`,
+      text: `An agent registered ${t(d.tenantName)} (${t(d.tenantSlug)}) with this address.${waiting}\n\nOpen this link to manage it (valid ${CLAIM_DAYS} days, once):\n${url ?? "(link not shown in logs)"}\n`,
     };
   }
   const d = event.data;
-  const reason = d.reason ? `\nReason: ${d.reason}` : "";
+  const reason = d.reason ? `\nReason: ${t(d.reason)}` : "";
   switch (event.type) {
     case "tenant.approved":
-      return { subject: `${d.tenantName} is approved`, text: `${d.tenantName} (${d.tenantSlug}) is active: its API keys work now.` };
+      return { subject: `${t(d.tenantName)} is approved`, text: `${t(d.tenantName)} (${t(d.tenantSlug)}) is active: its API keys work now.` };
     case "tenant.rejected":
-      return { subject: `${d.tenantName} was not approved`, text: `The signup of ${d.tenantName} (${d.tenantSlug}) was rejected.${reason}` };
+      return { subject: `${t(d.tenantName)} was not approved`, text: `The signup of ${t(d.tenantName)} (${t(d.tenantSlug)}) was rejected.${reason}` };
     case "tenant.suspended":
-      return { subject: `${d.tenantName} is suspended`, text: `${d.tenantName} (${d.tenantSlug}) is suspended: its API keys no longer work.${reason}` };
+      return { subject: `${t(d.tenantName)} is suspended`, text: `${t(d.tenantName)} (${t(d.tenantSlug)}) is suspended: its API keys no longer work.${reason}` };
   }
 }

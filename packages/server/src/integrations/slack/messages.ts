@@ -1,4 +1,5 @@
 import type { PlatformEvent, TenantRef, TenantSignup } from "../../events/types.js";
+import { inertText } from "../../lib/plain-text.js";
 import type { SlackMessage } from "./api.js";
 
 /** Block Kit for the Slack channel: signup messages with their buttons, notices, decided states. */
@@ -11,22 +12,24 @@ export const REJECT_ACTION = "reject_tenant";
 
 // Slack's mrkdwn treats these three as control characters; user-supplied names must not inject links.
 const escape = (s: unknown) => String(s ?? "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+// What a signup chose (names, emails, reasons) must not add lines or bare URLs either.
+const user = (s: unknown) => escape(inertText(s));
 
 function tenantLine(d: TenantRef): string {
-  return `*${escape(d.tenantName)}* (\`${escape(d.tenantSlug)}\`)`;
+  return `*${user(d.tenantName)}* (\`${user(d.tenantSlug)}\`)`;
 }
 
 /** The signup message (Block Kit): who signed up, and Approve / Reject buttons while pending. */
 export function signupMessage(d: TenantSignup): SlackMessage {
   const pending = d.status === "pending";
-  const text = `New signup: ${escape(d.tenantName)} (${escape(d.email ?? "no email")})${pending ? " is waiting for approval" : ""}`;
+  const text = `New signup: ${user(d.tenantName)} (${user(d.email ?? "no email")})${pending ? " is waiting for approval" : ""}`;
   const blocks: unknown[] = [
     {
       type: "section",
       block_id: `tenant:${d.tenantId}`,
       text: {
         type: "mrkdwn",
-        text: `:wave: New signup ${tenantLine(d)}\nAdmin: ${escape(d.email ?? "—")} · via ${escape(d.source)} · status *${escape(d.status)}*`,
+        text: `:wave: New signup ${tenantLine(d)}\nAdmin: ${user(d.email ?? "—")} · via ${escape(d.source)} · status *${escape(d.status)}*`,
       },
     },
   ];
@@ -59,7 +62,7 @@ export function actorMention(actor: string | undefined): string {
 export function decidedMessage(d: TenantRef, outcome: string, by?: string): SlackMessage {
   const suffix = by ? ` by ${by}` : "";
   return {
-    text: `${escape(d.tenantName)} ${escape(outcome)}${suffix}`,
+    text: `${user(d.tenantName)} ${escape(outcome)}${suffix}`,
     blocks: [
       {
         type: "section",
@@ -78,5 +81,5 @@ export function statusMessage(event: PlatformEvent<SlackEventType>): SlackMessag
   if (event.type === "tenant.signup") return signupMessage(event.data);
   const d = event.data;
   const verb = { "tenant.approved": "approved", "tenant.rejected": "rejected", "tenant.suspended": "suspended" }[event.type];
-  return { text: `${escape(d.tenantName)} (${escape(d.tenantSlug)}) was ${verb} by ${actorMention(d.actor)}${d.reason ? ` — ${escape(d.reason)}` : ""}` };
+  return { text: `${user(d.tenantName)} (${user(d.tenantSlug)}) was ${verb} by ${actorMention(d.actor)}${d.reason ? ` — ${user(d.reason)}` : ""}` };
 }
