@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { BrainstormRouter } from "../../../sdk-ts/src/index.js";
@@ -95,6 +95,28 @@ describe("lockstep", () => {
       }
     }
     expect(missing, `Python SDK is missing:\n${missing.join("\n")}`).toEqual([]);
+  });
+
+  it("every authenticated operation has a route-security suite", () => {
+    // test/support/route-security.ts: an operation with a security requirement gets the common
+    // refusal tests (no credential, revoked, non-active tenant, another tenant, role, non-admin).
+    const doc = parse(checkedIn) as { paths: Record<string, Record<string, { operationId?: string; security?: unknown[] }>> };
+    const authenticated = Object.values(doc.paths).flatMap((item) =>
+      Object.values(item)
+        .filter((op) => op.operationId && op.security?.length)
+        .map((op) => op.operationId!),
+    );
+    const dir = new URL("../security/", import.meta.url);
+    const covered = new Set(
+      readdirSync(dir)
+        .filter((f) => f.endsWith(".ts"))
+        // Commented-out calls do not count.
+        .map((f) => readFileSync(new URL(f, dir), "utf8").replace(/^\s*\/\/.*$/gm, ""))
+        .filter((source) => source.includes("runCommonRouteTests("))
+        .flatMap((source) => [...source.matchAll(/operationId: "([^"]+)"/g)].map((m) => m[1]!)),
+    );
+    const missing = authenticated.filter((id) => !covered.has(id)).sort();
+    expect(missing, `no runCommonRouteTests({ operationId }) in test/security/ for:\n${missing.join("\n")}`).toEqual([]);
   });
 
   it("every admin operation has an MCP tool", () => {
