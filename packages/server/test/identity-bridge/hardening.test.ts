@@ -1,6 +1,6 @@
 import { randomInt } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { registerTenant, startTestServer, type TestServer } from "../support/harness.js";
+import { registerTenant, setTenantStatus, startTestServer, type TestServer } from "../support/harness.js";
 import { ENGINES, HAS_REDIS, RACE_ENGINES } from "../support/services.js";
 import { asMember, human, joinAs, ownedTenant, type Human } from "./helpers.js";
 
@@ -67,6 +67,26 @@ describe.each(ENGINES)("Identity Bridge hardening on %s", (engine) => {
     expect(approve.status).toBe(400);
     const list = (await asMember(server, a, reg.tenantId, "/auth/claim-links")).body.data as { id: string; revoked_at: string | null }[];
     expect(list.find((l) => l.id === link.body.id)?.revoked_at).not.toBeNull();
+  });
+
+  it("an admin-by-user-id sign-in loses admin access when its tenant is suspended, like its keys", async () => {
+    const who = await human("ops");
+    const tenantId = (await server.request("/auth/provision", { token: who.jwt, body: { tenant_name: "Ops" } })).body.tenant.id;
+    await setTenantStatus(server, tenantId, "active");
+    const userId = await server.deps.db.asPlatform(async (tx) =>
+      (await tx.selectFrom("users").select("id").where("external_id", "=", who.subject).executeTakeFirstOrThrow()).id,
+    );
+    (server.deps.config.platformAdminIds as Set<string>).add(userId);
+    try {
+      expect((await server.request("/v1/admin/tenants", { token: who.jwt })).status).toBe(200);
+      await setTenantStatus(server, tenantId, "suspended");
+      const res = await server.request("/v1/admin/tenants", { token: who.jwt });
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe("not_platform_admin");
+      expect((await server.request(`/v1/admin/tenants/${tenantId}/approve`, { token: who.jwt, method: "POST" })).status).toBe(403);
+    } finally {
+      (server.deps.config.platformAdminIds as Set<string>).delete(userId);
+    }
   });
 
   it("an approved device polled after expiry still gets its link, not expired_token", async () => {

@@ -33,10 +33,14 @@ export function platformAdmin(deps: Deps) {
     } else {
       const identity = await deps.verifyJwt(token);
       c.set("identity", identity);
-      // The subject alone decides without a query; user ids need the identity's memberships.
+      // The subject alone decides without a query; user ids need the identity's memberships, and
+      // count only in an active tenant — that user's API keys are refused otherwise, and a
+      // suspended tenant's admin must not be able to approve itself back.
       const byUserId = isPlatformAdmin(deps.config.platformAdminIds, identity.subject)
         ? undefined
-        : (await membershipsOf(deps, identity.subject)).find((m) => deps.config.platformAdminIds.has(m.user_id));
+        : (await membershipsOf(deps, identity.subject)).find(
+            (m) => m.tenant_status === "active" && deps.config.platformAdminIds.has(m.user_id),
+          );
       actor = {
         tenantId: byUserId?.tenant_id ?? "",
         userId: byUserId?.user_id ?? null,
