@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
 import { crc32 } from "node:zlib";
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -32,6 +32,17 @@ function checksum(prefix: string, body: string): string {
 /** A new secret: prefix + 32 random base62 characters + 6-character CRC32 checksum. */
 export function generateToken(prefix: TokenPrefix): string {
   const body = base62Random(BODY_LENGTH);
+  return prefix + body + checksum(prefix, body);
+}
+
+/**
+ * The token HMAC(secret, seed) stands for, in the same shape as a random one: the same seed gives
+ * the same token, so a retried send can repeat a token without it ever being stored in clear.
+ */
+export function deriveToken(prefix: TokenPrefix, secret: string, seed: string): string {
+  const digest = createHmac("sha256", secret).update(seed).digest();
+  let body = "";
+  for (let i = 0; i < BODY_LENGTH; i++) body += BASE62[digest[i]! % 62];
   return prefix + body + checksum(prefix, body);
 }
 

@@ -1,9 +1,9 @@
 import type { Config } from "../config.js";
 import { insertApiKey } from "../store/api-keys.js";
-import { insertClaimToken } from "../store/claim-tokens.js";
+import { ensureClaimToken, insertClaimToken } from "../store/claim-tokens.js";
 import type { Tx } from "../store/db.js";
 import type { ClaimTokensTable, MembershipRole, UserRole } from "../store/schema.js";
-import { API_KEY_PREFIX, CLAIM_TOKEN_PREFIX, displayPrefix, generateToken, sha256 } from "../lib/tokens.js";
+import { API_KEY_PREFIX, CLAIM_TOKEN_PREFIX, deriveToken, displayPrefix, generateToken, sha256 } from "../lib/tokens.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -28,21 +28,23 @@ export function claimUrl(config: Config, token: string): string {
   return `${config.publicUrl}/dashboard/?claim=${token}`;
 }
 
-/** Creates a claim token; shown once, stored as its SHA-256. */
-export async function issueClaimToken(
-  tx: Tx,
-  config: Config,
-  input: {
-    tenantId: string;
-    role: MembershipRole;
-    maxUses: number;
-    expiresInDays: number;
-    kind: ClaimTokensTable["kind"];
-    createdBy: string | null;
-  },
-) {
-  const token = generateToken(CLAIM_TOKEN_PREFIX);
-  const row = await insertClaimToken(tx, {
+type ClaimTokenInput = {
+  tenantId: string;
+  role: MembershipRole;
+  maxUses: number;
+  expiresInDays: number;
+  kind: ClaimTokensTable["kind"];
+  createdBy: string | null;
+};
+
+/**
+ * Creates a claim token; shown once, stored as its SHA-256. With `derived`, the token is
+ * HMAC(secret, seed) and stored once however often it is asked for: a retried email delivery
+ * (seed: its delivery id) sends the same link instead of minting another live owner token.
+ */
+export async function issueClaimToken(tx: Tx, config: Config, input: ClaimTokenInput, derived?: { secret: string; seed: string }) {
+  const token = derived ? deriveToken(CLAIM_TOKEN_PREFIX, derived.secret, derived.seed) : generateToken(CLAIM_TOKEN_PREFIX);
+  const values = {
     tenantId: input.tenantId,
     tokenHash: sha256(token),
     role: input.role,
@@ -50,6 +52,7 @@ export async function issueClaimToken(
     expiresAt: new Date(Date.now() + input.expiresInDays * DAY_MS),
     kind: input.kind,
     createdBy: input.createdBy,
-  });
+  };
+  const row = derived ? await ensureClaimToken(tx, values) : await insertClaimToken(tx, values);
   return { ...row, token, url: claimUrl(config, token) };
 }

@@ -26,8 +26,28 @@ export function insertClaimToken(
       kind: token.kind,
       created_by: token.createdBy,
     })
-    .returning(["id", "role", "max_uses", "used_count", "expires_at", "kind", "created_at"])
+    .returning(CLAIM_TOKEN_ROW)
     .executeTakeFirstOrThrow();
+}
+
+const CLAIM_TOKEN_ROW = ["id", "role", "max_uses", "used_count", "expires_at", "kind", "created_at"] as const;
+
+/** The token of this hash, inserting it unless it exists: the same derived token is stored once. */
+export async function ensureClaimToken(tx: Tx, token: Parameters<typeof insertClaimToken>[1]) {
+  await tx
+    .insertInto("claim_tokens")
+    .values({
+      tenant_id: token.tenantId,
+      token_hash: token.tokenHash,
+      role: token.role,
+      max_uses: token.maxUses,
+      expires_at: token.expiresAt,
+      kind: token.kind,
+      created_by: token.createdBy,
+    })
+    .onConflict((oc) => oc.column("token_hash").doNothing())
+    .execute();
+  return tx.selectFrom("claim_tokens").select(CLAIM_TOKEN_ROW).where("token_hash", "=", token.tokenHash).executeTakeFirstOrThrow();
 }
 
 /** A claim token's id and tenant, found by hash across tenants (SECURITY DEFINER look-up). */

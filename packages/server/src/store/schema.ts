@@ -141,6 +141,12 @@ export interface UsageEventsTable {
   created_at: Timestamp;
 }
 
+export interface ServerSecretsTable {
+  name: string;
+  secret: string;
+  created_at: Generated<Date>;
+}
+
 export interface DB {
   tenants: TenantsTable;
   tenant_status_history: TenantStatusHistoryTable;
@@ -151,6 +157,7 @@ export interface DB {
   invite_codes: InviteCodesTable;
   device_authorizations: DeviceAuthorizationsTable;
   platform_events: PlatformEventsTable;
+  server_secrets: ServerSecretsTable;
   event_deliveries: EventDeliveriesTable;
   usage_events: UsageEventsTable;
 }

@@ -98,6 +98,35 @@ describe.each(ENGINES)("email through Resend on %s", (engine) => {
   });
 });
 
+describe.each(ENGINES)("claim emails during an email outage on %s", (engine) => {
+  let resend: FakeResend;
+  let server: TestServer;
+  beforeAll(async () => {
+    resend = await startFakeResend();
+    server = await startAdminServer(engine, { RESEND_API_KEY, RESEND_API_URL: resend.url, BR_EVENTS_MAX_ATTEMPTS: "8" });
+  });
+  afterAll(async () => {
+    await server.close();
+    await resend.close();
+  });
+
+  it("retries one claim email 4 times and still mints one owner token: every attempt carries the same link", async () => {
+    await deliveriesIdle(server, "email.%");
+    resend.failNext(4, { status: 500, body: { statusCode: 500, name: "internal_server_error", message: "boom" } });
+    const email = "outage-owner@lab.test";
+    const reg = await registerTenant(server, { email });
+    await waitFor("the claim email delivered", () => resend.inbox(email)[0]);
+    const sent = resend.attempts().filter((r) => (r.body?.to as string[] | undefined)?.includes(email));
+    expect(sent.length).toBeGreaterThanOrEqual(5);
+    const tokens = new Set(sent.map((r) => String(r.body.text).match(CLAIM_TOKEN)![0]));
+    expect(tokens.size).toBe(1);
+    const minted = await server.deps.db.asPlatform((tx) =>
+      tx.selectFrom("claim_tokens").select("token_hash").where("tenant_id", "=", reg.tenantId).where("created_by", "=", "email").execute(),
+    );
+    expect(minted).toEqual([{ token_hash: sha256([...tokens][0]!) }]);
+  });
+});
+
 describe("email through SMTP", () => {
   let smtp: SmtpReceiver;
   let server: TestServer;

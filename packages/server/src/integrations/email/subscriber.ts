@@ -1,5 +1,6 @@
 import type { Config } from "../../config.js";
 import { issueClaimToken } from "../../services/credentials.js";
+import { serverSecret } from "../../store/server-secrets.js";
 import type { Database } from "../../store/db.js";
 import type { Subscriber } from "../../events/bus.js";
 import type { PlatformEvent } from "../../events/types.js";
@@ -39,12 +40,13 @@ export function founderEmailSubscriber(config: Config, transport: MailTransport)
 
 /**
  * The tenant's admin_email: its claim link at machine registration, then every decision about it.
- * The outbox carries no secret, so the claim token is minted here, at send time. It is minted
- * before the send and never revoked after a failed one: a send that failed on our side may still
- * have reached the inbox (and a retry is deduplicated by the provider), so the link in it must
- * keep working. Tokens from sends that truly failed are unknown to anyone and expire.
+ * The outbox carries no secret, so the claim token is made here, at send time, derived from the
+ * delivery id: every retry of one delivery sends the same token and stores it once. It is never
+ * revoked after a failed send: a send that failed on our side may still have reached the inbox
+ * (and a retry is deduplicated by the provider), so the link in it must keep working.
  */
 export function tenantEmailSubscriber(config: Config, db: Database, transport: MailTransport): Subscriber<TenantEmailEvent["type"]> {
+  let secret: Promise<string> | undefined;
   return {
     name: "email.tenant",
     patterns: TENANT_EMAIL_EVENTS,
@@ -54,15 +56,18 @@ export function tenantEmailSubscriber(config: Config, db: Database, transport: M
       const mail = await mailFor(event, async () => {
         // Logged mail has no reader: a token minted for it would only be a live secret nobody holds.
         if (transport.kind === "log") return null;
+        secret ??= db.asPlatform((tx) => serverSecret(tx, "claim-email")).catch((err: unknown) => {
+          secret = undefined; // asked again on the next delivery, not cached as a failure
+          throw err;
+        });
+        const derived = { secret: await secret, seed: deliveryId };
         const claim = await db.asTenant(d.tenantId, (tx) =>
-          issueClaimToken(tx, config, {
-            tenantId: d.tenantId,
-            role: "owner",
-            maxUses: 1,
-            expiresInDays: CLAIM_DAYS,
-            kind: "registration",
-            createdBy: "email",
-          }),
+          issueClaimToken(
+            tx,
+            config,
+            { tenantId: d.tenantId, role: "owner", maxUses: 1, expiresInDays: CLAIM_DAYS, kind: "registration", createdBy: "email" },
+            derived,
+          ),
         );
         return claim.url;
       });
