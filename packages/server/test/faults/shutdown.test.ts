@@ -6,7 +6,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Database } from "../../src/store/db.js";
-import { providersFor, startFakeUpstream, type FakeUpstream } from "../data-plane/support/fake-upstream.js";
+import { startFakeUpstream, type FakeUpstream } from "../data-plane/support/fake-upstream.js";
 import { JWT_SECRET, request } from "../support/harness.js";
 
 const MAIN = fileURLToPath(new URL("../../src/main.ts", import.meta.url));
@@ -14,7 +14,8 @@ const MAIN = fileURLToPath(new URL("../../src/main.ts", import.meta.url));
 /** The real entry point (src/main.ts) in a child process, so SIGTERM takes its production path. */
 async function startMain(env: Record<string, string>) {
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", MAIN], {
-    env: { ...process.env, NODE_ENV: "test", PORT: "0", HOST: "127.0.0.1", BR_LOG_LEVEL: "info", BR_AUTH_JWT_SECRET: JWT_SECRET, ...env },
+    // Embedded PGlite in its own directory, whatever DATABASE_URL / REDIS_URL this run was given.
+    env: { ...process.env, DATABASE_URL: "", REDIS_URL: "", NODE_ENV: "test", PORT: "0", HOST: "127.0.0.1", BR_LOG_LEVEL: "info", BR_AUTH_JWT_SECRET: JWT_SECRET, ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
@@ -28,6 +29,9 @@ async function startMain(env: Record<string, string>) {
   });
   return { url, child, exited };
 }
+
+const streamingProviders = (upstream: FakeUpstream) =>
+  JSON.stringify([{ type: "openai-compatible", name: "fake", base_url: upstream.url, models: ["fake-timed-stream", "fake-slow-stream"], timeout_ms: 5_000 }]);
 
 async function register(url: string) {
   const res = await request(`${url}/v1/register`, { body: { tenant_name: "Draining", admin_email: "d@lab.test", accept_tos: true } });
@@ -71,7 +75,7 @@ describe("SIGTERM with streams in flight", () => {
     dirs.push(dir);
     return {
       dir,
-      vars: { BR_DATA_DIR: dir, BR_BETA_GATE: "off", BR_PROVIDERS: providersFor(upstream, 5_000), BR_SHUTDOWN_GRACE_MS: grace, BR_USAGE_FLUSH_MS: "600000" },
+      vars: { BR_DATA_DIR: dir, BR_BETA_GATE: "off", BR_PROVIDERS: streamingProviders(upstream), BR_SHUTDOWN_GRACE_MS: grace, BR_USAGE_FLUSH_MS: "600000" },
     };
   };
 

@@ -120,7 +120,7 @@ export function providersFor(upstream: FakeUpstream, timeoutMs = 500) {
       name: "fake",
       base_url: upstream.url,
       api_key: "sk-upstream-secret",
-      models: ["fake-model", "fake-500", "fake-hang", "fake-slow-stream", "fake-timed-stream"],
+      models: ["fake-model", "fake-500", "fake-hang", "fake-slow-stream"],
       timeout_ms: timeoutMs,
     },
     // A minute of patience: only the client's abort can end these calls within a test.
