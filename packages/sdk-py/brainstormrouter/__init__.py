@@ -3,8 +3,10 @@
 Responses are plain dicts typed by ``brainstormrouter.types`` (``TypedDict``s named after the
 OpenAPI schemas); list methods answer pages generic in their item type.
 """
+from . import _error_codes as error_codes
 from . import types
 from ._client import AsyncBrainstormRouter, BrainstormRouter
+from ._error_codes import ERROR_CODES, ErrorCode
 from ._errors import (
     APIConnectionError,
     APIConnectionTimeoutError,
@@ -42,6 +44,9 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "UnprocessableEntityError",
+    "ERROR_CODES",
+    "ErrorCode",
+    "error_codes",
     "AsyncCursorPage",
     "AsyncPaginator",
     "SyncCursorPage",

@@ -22,6 +22,7 @@ class APIError(BrainstormRouterError):
         self.body = body
         self.headers = headers
         self.type: Optional[str] = error.get("type")
+        #: One of ``ERROR_CODES`` (``brainstormrouter.error_codes`` names each); a newer server may add codes.
         self.code: Optional[str] = error.get("code")
         self.recovery: Optional[dict] = error.get("recovery")
         #: ``x-br-request-id`` of the failed response: quote it when asking for help.

@@ -1,4 +1,5 @@
 export { BrainstormRouter, type ClientOptions, type RegisterParams, type Registration } from "./client.js";
+export { ERROR_CODES, ERROR_TYPES, RECOVERY_ACTIONS, type ErrorCode, type ErrorType, type RecoveryAction } from "./core/error-codes.js";
 export * from "./core/errors.js";
 export { CursorPage, PagePromise, type PageResponse } from "./core/pagination.js";
 export type { RequestOptions } from "./core/request.js";

@@ -44,6 +44,7 @@ export function documentDeps(): Deps {
     log: createLogger("silent"),
     cache,
     limits: memoryLimits(),
+    localLimits: memoryLimits(),
     keyCache: new KeyCache(cache, 1_000),
     devSigner: null,
     close: async () => undefined,

@@ -2,7 +2,8 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { requestId } from "hono/request-id";
 import type { Deps } from "./deps.js";
 import type { App, AppEnv } from "./http/context.js";
-import { errorResponse, InvalidRequestError, notFoundRoute, PayloadTooLargeError } from "./http/errors.js";
+import { AppError, PayloadTooLargeError } from "./errors/index.js";
+import { errorResponse, notFoundRoute } from "./http/errors.js";
 import { accessLog } from "./http/middleware/access-log.js";
 import { limitBody } from "./http/middleware/body-limit.js";
 import { OPENAPI_INFO } from "./http/openapi.js";
@@ -30,11 +31,10 @@ export function createApp(deps: Deps): App {
       if (result.success) return;
       const issues = result.error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
       const first = issues[0]!;
-      throw new InvalidRequestError(
-        "validation_failed",
-        first.path ? `${first.path}: ${first.message}` : first.message,
-        { action: "retry_with_params", issues },
-      );
+      throw new AppError("validation_failed", {
+        message: first.path ? `${first.path}: ${first.message}` : first.message,
+        recovery: { issues },
+      });
     },
   });
 

@@ -28,6 +28,11 @@ export interface Deps {
   db: Database;
   cache: SharedCache;
   limits: Limits;
+  /**
+   * In-process limits, whatever REDIS_URL says: for budgets on the hot path that protect this
+   * instance (unknown API keys) and must not cost a Redis round trip, or wait on a failing Redis.
+   */
+  localLimits: Limits;
   keyCache: KeyCache;
   devicePolls: DevicePollCache;
   keyUsage: KeyUsageTracker;
@@ -93,6 +98,7 @@ export async function buildDeps(config: Config, log: Logger, options: BuildOptio
     db,
     cache,
     limits,
+    localLimits: memoryLimits(),
     keyCache,
     devicePolls: new DevicePollCache(cache),
     keyUsage,

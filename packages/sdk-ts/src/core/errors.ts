@@ -1,19 +1,12 @@
+import type { ErrorCode, ErrorType, RecoveryAction } from "./error-codes.js";
+
 /** Every error this SDK throws. */
 export class BrainstormRouterError extends Error {
   override name = "BrainstormRouterError";
 }
 
-export type ErrorType =
-  | "invalid_request_error"
-  | "authentication_error"
-  | "permission_error"
-  | "not_found_error"
-  | "conflict_error"
-  | "rate_limit_error"
-  | "api_error";
-
 export interface Recovery {
-  action: "retry" | "wait" | "escalate" | "retry_with_params" | "reduce_input" | "switch_model";
+  action: RecoveryAction;
   [detail: string]: unknown;
 }
 
@@ -21,7 +14,8 @@ export interface Recovery {
 export class APIError extends BrainstormRouterError {
   override name = "APIError";
   readonly type: ErrorType | undefined;
-  readonly code: string | undefined;
+  /** One of `ERROR_CODES` (docs/errors.md); open-ended, so a newer server's codes still type-check. */
+  readonly code: ErrorCode | (string & {}) | undefined;
   readonly recovery: Recovery | undefined;
   /** `x-br-request-id` of the failed response: quote it when asking for help. */
   readonly requestId: string | null;

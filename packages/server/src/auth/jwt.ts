@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
 import type { Config } from "../config.js";
-import { AuthenticationError } from "../http/errors.js";
+import { AppError } from "../errors/index.js";
 import { DEV_AUDIENCE, DEV_ISSUER, type DevSigner } from "./dev-signer.js";
 
 /** A signed-in human, as the identity provider vouches for them. */
@@ -47,11 +47,11 @@ export function createJwtVerifier(config: Config, devSigner: DevSigner | null): 
         requiredClaims: ["exp", "sub"],
       }));
     } catch (err) {
-      if (err instanceof joseErrors.JWTExpired) throw new AuthenticationError("token_expired", "The access token has expired.");
-      throw new AuthenticationError("invalid_token", "The access token is not valid.");
+      if (err instanceof joseErrors.JWTExpired) throw new AppError("token_expired");
+      throw new AppError("invalid_token");
     }
     if (typeof payload.sub !== "string" || payload.sub === "") {
-      throw new AuthenticationError("invalid_token", "The access token has no subject.");
+      throw new AppError("invalid_token", { message: "The access token has no subject." });
     }
     const email = typeof payload.email === "string" ? payload.email.toLowerCase() : null;
     return { subject: payload.sub, email, emailVerified: payload.email_verified === true };

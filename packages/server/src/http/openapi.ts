@@ -1,31 +1,28 @@
 import { z } from "@hono/zod-openapi";
 import type { ZodType } from "zod";
+import { ERROR_CODES, ERROR_TYPES, RECOVERY_ACTIONS } from "../errors/index.js";
+
+const CODE_DESCRIPTION = `Stable machine-readable code; docs/errors.md gives each one's status, meaning and recovery. One of: ${ERROR_CODES.join(", ")}.`;
 
 export const ErrorEnvelope = z
   .object({
     error: z.object({
       message: z.string(),
-      type: z.enum([
-        "invalid_request_error",
-        "authentication_error",
-        "permission_error",
-        "not_found_error",
-        "conflict_error",
-        "rate_limit_error",
-        "api_error",
-      ]),
-      code: z.string(),
+      type: z.enum(ERROR_TYPES),
+      // A string, not an enum: new codes must not break clients generated from this document.
+      code: z.string().openapi({ description: CODE_DESCRIPTION }),
       recovery: z
-        .object({ action: z.enum(["retry", "wait", "escalate", "retry_with_params", "reduce_input", "switch_model"]) })
+        .object({ action: z.enum(RECOVERY_ACTIONS) })
         .loose()
         .optional(),
     }),
   })
   .openapi("Error");
 
-// C0/C1 controls (CR, LF, NUL, …) and the bidi overrides and isolates: in a display string they
-// forge lines ("Admin: …" next to an Approve button) or reorder what a reader sees.
-const CONTROL_OR_BIDI = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
+// C0/C1 controls (CR, LF, …) and the bidi overrides and isolates: in a display string they forge
+// lines ("Admin: …" next to an Approve button) or reorder what a reader sees. NUL is left to the
+// database's own refusal (class 22 → 400 invalid_value, decisions.md #12), the same for every field.
+const CONTROL_OR_BIDI = /[\u0001-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/u;
 
 /** A name or label shown to humans (tenant, key, invite note, decision reason): one plain line. */
 export const displayString = (max: number, min = 1) =>

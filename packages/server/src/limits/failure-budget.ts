@@ -1,4 +1,4 @@
-import { RateLimitError } from "../http/errors.js";
+import { RateLimitError } from "../errors/index.js";
 import type { RateLimiter } from "./interface.js";
 
 export interface FailureBudget {
@@ -34,4 +34,4 @@ export async function guessWithinBudgets<T>(budgets: FailureBudget[], guess: () 
 }
 
 // Anything but a refusal (the limiter's store failing) is passed on first.
-const waitOf = (err: unknown) => (err instanceof RateLimitError ? Number(err.headers?.["Retry-After"]) : Infinity);
+const waitOf = (err: unknown) => (err instanceof RateLimitError ? err.retryAfterSeconds : Infinity);

@@ -1,5 +1,5 @@
 import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
-import { RateLimitError } from "../http/errors.js";
+import { RateLimitError } from "../errors/index.js";
 import type { LimitSpec, Limits, RateLimiter } from "./interface.js";
 
 type Create = (keyPrefix: string, spec: LimitSpec) => RateLimiterAbstract;

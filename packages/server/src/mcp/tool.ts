@@ -2,7 +2,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z, type ZodRawShape } from "zod";
 import type { Deps } from "../deps.js";
-import { envelope, toAppError } from "../http/errors.js";
+import { envelope, normalizeError } from "../errors/index.js";
 import type { Actor } from "../services/actor.js";
 import type { TenantStatus } from "../store/schema.js";
 
@@ -50,7 +50,7 @@ export function registerToolSpec(server: McpServer, deps: Deps, caller: McpCalle
       } catch (err) {
         // The agent gets the envelope the HTTP API would answer with; unknown errors are logged,
         // never echoed (the SDK would otherwise pass their message on).
-        const appError = toAppError(err);
+        const appError = normalizeError(err);
         if (appError.status >= 500) deps.log.error({ err, tool: spec.name }, "MCP tool failed");
         return { isError: true, content: [{ type: "text", text: JSON.stringify(envelope(appError)) }] };
       }

@@ -1,5 +1,5 @@
 import { errors } from "undici";
-import { AppError, InvalidRequestError, UpstreamError } from "../http/errors.js";
+import { AppError } from "../errors/index.js";
 
 /**
  * An upstream's non-2xx answer in the gateway's envelope. The client learns what to do next
@@ -9,33 +9,29 @@ export function upstreamStatusError(provider: string, status: number, body: stri
   const message = upstreamMessage(body);
   if (status === 429) {
     const seconds = Number(retryAfter);
-    return new UpstreamError(503, "upstream_rate_limited", `Provider "${provider}" is rate limiting requests.`, {
-      action: "wait",
-      ...(Number.isFinite(seconds) && seconds > 0 ? { retry_after_seconds: Math.ceil(seconds) } : {}),
+    return new AppError("upstream_rate_limited", {
+      message: `Provider "${provider}" is rate limiting requests.`,
+      recovery: Number.isFinite(seconds) && seconds > 0 ? { retry_after_seconds: Math.ceil(seconds) } : {},
     });
   }
   if (status === 400 || status === 422) {
-    return new InvalidRequestError("upstream_rejected_request", message ?? `Provider "${provider}" rejected the request.`, {
-      action: "retry_with_params",
-    });
+    return new AppError("upstream_rejected_request", { message: message ?? `Provider "${provider}" rejected the request.` });
   }
-  if (status === 413) return new AppError(413, "invalid_request_error", "upstream_input_too_large", message ?? "Input too large.", { action: "reduce_input" });
-  if (status === 404) {
-    return new UpstreamError(502, "upstream_model_unavailable", `Provider "${provider}" does not serve this model.`, { action: "switch_model" });
-  }
+  if (status === 413) return new AppError("upstream_input_too_large", { message });
+  if (status === 404) return new AppError("upstream_model_unavailable", { message: `Provider "${provider}" does not serve this model.` });
   if (status === 401 || status === 403) {
     // The gateway's credentials for the upstream are wrong: nothing the caller can fix but the model.
-    return new UpstreamError(502, "upstream_auth_failed", `Provider "${provider}" refused the gateway's credentials.`, { action: "switch_model" });
+    return new AppError("upstream_auth_failed", { message: `Provider "${provider}" refused the gateway's credentials.` });
   }
-  return new UpstreamError(502, "upstream_error", `Provider "${provider}" failed (HTTP ${status}).`, { action: "retry" });
+  return new AppError("upstream_error", { message: `Provider "${provider}" failed (HTTP ${status}).` });
 }
 
 /** A failure to get an answer at all: timeouts, refused or reset connections. */
 export function upstreamTransportError(provider: string, err: unknown): AppError {
   if (err instanceof errors.HeadersTimeoutError || err instanceof errors.BodyTimeoutError) {
-    return new UpstreamError(504, "upstream_timeout", `Provider "${provider}" did not answer in time.`, { action: "retry" });
+    return new AppError("upstream_timeout", { message: `Provider "${provider}" did not answer in time.`, cause: err });
   }
-  return new UpstreamError(502, "upstream_unreachable", `Provider "${provider}" could not be reached.`, { action: "retry" });
+  return new AppError("upstream_unreachable", { message: `Provider "${provider}" could not be reached.`, cause: err });
 }
 
 function upstreamMessage(body: string): string | undefined {

@@ -1,4 +1,4 @@
-import { AppError } from "../http/errors.js";
+import { AppError } from "../errors/index.js";
 import type { ProviderConfig } from "./config.js";
 import { echoProvider } from "./echo.js";
 import { openAICompatibleProvider } from "./openai-compatible.js";
@@ -30,9 +30,9 @@ export class ProviderRegistry {
   resolve(model: string): Route {
     const route = this.byModel.get(model);
     if (route) return route;
-    throw new AppError(404, "not_found_error", "model_not_found", `The model "${model.slice(0, 200)}" is not served here.`, {
-      action: "switch_model",
-      models: this.models().map((m) => m.id),
+    throw new AppError("model_not_found", {
+      message: `The model "${model.slice(0, 200)}" is not served here.`,
+      recovery: { models: this.models().map((m) => m.id) },
     });
   }
 

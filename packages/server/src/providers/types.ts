@@ -27,7 +27,7 @@ export interface Completion {
 }
 
 /**
- * One upstream. `complete` and `stream` throw UpstreamError for anything that went wrong before
+ * One upstream. `complete` and `stream` throw an AppError with an upstream_* code (providers/errors.ts) for anything that went wrong before
  * the first byte; `stream` resolves once the upstream has answered, with its SSE bytes unparsed.
  */
 export interface Provider {

@@ -1,5 +1,5 @@
 import type { Deps } from "../deps.js";
-import { AppError } from "../http/errors.js";
+import { AppError } from "../errors/index.js";
 import { promptTokens } from "../providers/tokens.js";
 import { SseUsageTap } from "../providers/sse-usage.js";
 import type { ChatBody, ChatCall, TokenUsage } from "../providers/types.js";
@@ -57,7 +57,7 @@ export async function createChatCompletion(deps: ChatDeps, actor: Actor, body: C
   } catch (err) {
     const status = ctx.signal.aborted ? CLIENT_CLOSED : err instanceof AppError ? err.status : 500;
     meter(status, null);
-    if (ctx.signal.aborted) throw new AppError(CLIENT_CLOSED, "invalid_request_error", "client_closed_request", "The client closed the request.");
+    if (ctx.signal.aborted) throw new AppError("client_closed_request");
     throw err;
   }
 }

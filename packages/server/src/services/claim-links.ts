@@ -1,5 +1,5 @@
 import type { Deps } from "../deps.js";
-import { NotFoundError, PermissionError } from "../http/errors.js";
+import { AppError } from "../errors/index.js";
 import { listClaimTokens, revokeClaimToken } from "../store/claim-tokens.js";
 import { pageOf, type Page } from "../store/pagination.js";
 import type { MembershipRole } from "../store/schema.js";
@@ -25,7 +25,7 @@ export interface ClaimLinkInput {
  */
 function assertManagesClaimLinks(actor: Actor) {
   const allowed = actor.via === "jwt" ? actor.membershipRole === "owner" : actor.role === "admin";
-  if (!allowed) throw new PermissionError("owner_required", "Only the tenant's owners manage claim links.");
+  if (!allowed) throw new AppError("owner_required", { message: "Only the tenant's owners manage claim links." });
 }
 
 /** A claim link for teammates: role, uses and lifetime within CLAIM_LINK_BOUNDS. */
@@ -70,7 +70,7 @@ export async function listClaimLinks(deps: LinkDeps, actor: Actor, page: Page) {
 export async function revokeClaimLink(deps: LinkDeps, actor: Actor, id: string) {
   assertManagesClaimLinks(actor);
   const row = await deps.db.asTenant(actor.tenantId, (tx) => revokeClaimToken(tx, id));
-  if (!row) throw new NotFoundError("claim_link_not_found", "No such claim link.");
+  if (!row) throw new AppError("claim_link_not_found");
   return claimLinkView(row);
 }
 

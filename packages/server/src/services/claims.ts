@@ -1,7 +1,7 @@
 import type { Identity } from "../auth/jwt.js";
 import type { Deps } from "../deps.js";
 import { emit } from "../events/outbox.js";
-import { ConflictError, InvalidRequestError, PermissionError } from "../http/errors.js";
+import { AppError } from "../errors/index.js";
 import { CLAIM_TOKEN_PREFIX, isWellFormed, sha256 } from "../lib/tokens.js";
 import { findClaimToken, lookupClaimToken, redeemClaimToken } from "../store/claim-tokens.js";
 import { pgErrorCode, UNIQUE_VIOLATION, type Tx } from "../store/db.js";
@@ -18,15 +18,10 @@ export type ClaimInput = { token: string; tenant_id?: undefined } | { tenant_id:
 type ClaimDeps = Pick<Deps, "db">;
 type Tenant = { id: string; slug: string; name: string; status: TenantStatus };
 
-const invalidToken = () =>
-  new InvalidRequestError("claim_token_invalid", "The claim token is not valid or has been revoked.", { action: "escalate" });
-const expiredToken = () => new InvalidRequestError("claim_token_expired", "The claim token has expired.", { action: "escalate" });
-const alreadyMember = () => new ConflictError("already_member", "You are already a member of this tenant.");
-const notClaimableByEmail = () =>
-  new PermissionError(
-    "email_claim_not_allowed",
-    "This tenant cannot be claimed with your email: it needs a verified email equal to its admin email and no human member yet. Use a claim link instead.",
-  );
+const invalidToken = () => new AppError("claim_token_invalid");
+const expiredToken = () => new AppError("claim_token_expired");
+const alreadyMember = () => new AppError("already_member");
+const notClaimableByEmail = () => new AppError("email_claim_not_allowed");
 
 /**
  * Pending tenants may be claimed (the human then waits for approval with the agent); rejected and
@@ -96,7 +91,7 @@ function assertRedeemable<T extends TokenState>(token: T | undefined): asserts t
   if (!token || token.revoked_at) throw invalidToken();
   if (token.expires_at.getTime() <= Date.now()) throw expiredToken();
   if (token.used_count >= token.max_uses) {
-    throw new InvalidRequestError("claim_token_fully_redeemed", "The claim token has been fully redeemed.", { action: "escalate" });
+    throw new AppError("claim_token_fully_redeemed");
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Identity } from "../auth/jwt.js";
 import type { Deps } from "../deps.js";
 import { emit } from "../events/outbox.js";
-import { AppError, ConflictError, InvalidRequestError } from "../http/errors.js";
+import { AppError, type DeviceTokenErrorCode } from "../errors/index.js";
 import { guessWithinBudgets } from "../limits/failure-budget.js";
 import { formatUserCode, generateDeviceCode, generateUserCode, normalizeUserCode, sha256 } from "../lib/tokens.js";
 import { pgErrorCode, UNIQUE_VIOLATION, type Tx } from "../store/db.js";
@@ -33,20 +33,15 @@ const SLOW_DOWN_STEP_SECONDS = 5;
 const USER_CODE_ATTEMPTS = 3;
 const CONFIRM_FAILURE_WINDOW_SECONDS = 15 * 60;
 
-export type DeviceTokenErrorCode = "authorization_pending" | "slow_down" | "access_denied" | "expired_token" | "invalid_grant";
+export type { DeviceTokenErrorCode };
 
-const DESCRIPTIONS: Record<DeviceTokenErrorCode, string> = {
-  authorization_pending: "The user has not yet approved or denied this device.",
-  slow_down: "Polling too fast: wait the interval, which has grown by 5 seconds.",
-  access_denied: "The user denied this device.",
-  expired_token: "The device code has expired; start again with a new authorization.",
-  invalid_grant: "Unknown device code, or its result was already delivered.",
-};
-
-/** A device-token answer other than success; the route writes it in the RFC 8628 §3.5 body shape. */
+/**
+ * A device-token answer other than success; the route writes it in the RFC 8628 §3.5 body shape
+ * (`error` is the code, `error_description` the catalogue's message).
+ */
 export class DeviceTokenError extends AppError {
   constructor(readonly error: DeviceTokenErrorCode) {
-    super(400, "invalid_request_error", error, DESCRIPTIONS[error]);
+    super(error);
   }
 }
 
@@ -172,22 +167,18 @@ async function findPendingDevice(deps: DeviceDeps, identity: Identity, address: 
     const found = userCode ? await deps.db.asApp((tx) => lookupPendingDevice(tx, userCode)) : undefined;
     if (!found) throw invalidUserCode();
     return found;
-  }, (err) => err instanceof InvalidRequestError && err.code === "invalid_user_code");
+  }, (err) => err instanceof AppError && err.code === "invalid_user_code");
 }
 
-const invalidUserCode = () =>
-  new InvalidRequestError("invalid_user_code", "That code is not valid. Check the code shown on your terminal.", {
-    action: "retry_with_params",
-    field: "user_code",
-  });
+const invalidUserCode = () => new AppError("invalid_user_code");
 
-const alreadyDecided = () => new ConflictError("device_already_decided", "This code has already been approved or denied.");
+const alreadyDecided = () => new AppError("device_already_decided");
 
 /** The device row, read in its tenant after the cross-tenant look-up: still pending, not expired. */
 function assertDecidable<T extends { status: string; expired: boolean }>(device: T | undefined): asserts device is T {
   if (!device || device.status !== "pending") throw alreadyDecided();
   if (device.expired) {
-    throw new InvalidRequestError("user_code_expired", "This code has expired. Start again on your terminal.", { action: "escalate" });
+    throw new AppError("user_code_expired");
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Deps } from "../deps.js";
-import { ConflictError, NotFoundError, PermissionError } from "../http/errors.js";
+import { AppError } from "../errors/index.js";
 import { revokeKeysOfUser } from "../store/api-keys.js";
 import { revokeClaimTokensCreatedBy } from "../store/claim-tokens.js";
 import type { Tx } from "../store/db.js";
@@ -13,13 +13,12 @@ import { userRoleFor, type Actor } from "./actor.js";
 type MemberDeps = Pick<Deps, "db" | "keyCache" | "devicePolls" | "log">;
 type MemberRow = NonNullable<Awaited<ReturnType<typeof findMember>>>;
 
-const notFound = () => new NotFoundError("member_not_found", "No such member.");
-const lastOwner = () =>
-  new ConflictError("last_owner", "A tenant keeps at least one owner: make someone else owner first.");
+const notFound = () => new AppError("member_not_found");
+const lastOwner = () => new AppError("last_owner");
 
 /** Every member sees the team; only owners change it (DESIGN.md §6: owners "may create users"). */
 function assertOwner(actor: Actor) {
-  if (actor.membershipRole !== "owner") throw new PermissionError("owner_required", "Only the tenant's owners manage members.");
+  if (actor.membershipRole !== "owner") throw new AppError("owner_required", { message: "Only the tenant's owners manage members." });
 }
 
 export async function listTenantMembers(deps: MemberDeps, actor: Actor, page: Page) {

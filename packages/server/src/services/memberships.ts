@@ -1,6 +1,6 @@
 import type { Identity } from "../auth/jwt.js";
 import type { Deps } from "../deps.js";
-import { InvalidRequestError, PermissionError } from "../http/errors.js";
+import { AppError } from "../errors/index.js";
 import { claimableByEmail, resolveMemberships, type MembershipRow } from "../store/memberships.js";
 import { isPlatformAdmin, userRoleFor, type Actor } from "./actor.js";
 
@@ -24,10 +24,10 @@ export async function claimableFor(deps: Pick<Deps, "db">, identity: Identity) {
 export function selectMembership(memberships: MembershipRow[], requested: string | undefined): MembershipRow | undefined {
   if (requested !== undefined) {
     if (!UUID.test(requested)) {
-      throw new InvalidRequestError("invalid_tenant_id", "X-BR-Tenant-Id must be a tenant id (uuid).");
+      throw new AppError("invalid_tenant_id");
     }
     const found = memberships.find((m) => m.tenant_id === requested.toLowerCase());
-    if (!found) throw new PermissionError("not_a_member", "You are not a member of that tenant.");
+    if (!found) throw new AppError("not_a_member");
     return found;
   }
   return memberships.find((m) => m.tenant_status === "active") ?? memberships[0];

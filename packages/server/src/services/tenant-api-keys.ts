@@ -1,5 +1,5 @@
 import type { Deps } from "../deps.js";
-import { NotFoundError, PermissionError } from "../http/errors.js";
+import { AppError } from "../errors/index.js";
 import { listApiKeys, revokeApiKey } from "../store/api-keys.js";
 import { pageOf, type Page } from "../store/pagination.js";
 import type { UserRole } from "../store/schema.js";
@@ -23,10 +23,10 @@ export interface CreateKeyInput {
  */
 function assertManagesKeys(actor: Actor, role?: UserRole) {
   if (actor.membershipRole !== "owner" && actor.membershipRole !== "admin") {
-    throw new PermissionError("admin_required", "Only the tenant's owners and admins manage API keys.");
+    throw new AppError("admin_required", { message: "Only the tenant's owners and admins manage API keys." });
   }
   if (role === "admin" && actor.membershipRole !== "owner") {
-    throw new PermissionError("owner_required", "Only the tenant's owners create admin-role API keys.");
+    throw new AppError("owner_required", { message: "Only the tenant's owners create admin-role API keys." });
   }
 }
 
@@ -58,7 +58,7 @@ export async function createTenantApiKey(deps: KeyDeps, actor: Actor, input: Cre
 export async function revokeTenantApiKey(deps: KeyDeps, actor: Actor, id: string) {
   assertManagesKeys(actor);
   const row = await deps.db.asTenant(actor.tenantId, (tx) => revokeApiKey(tx, id));
-  if (!row) throw new NotFoundError("api_key_not_found", "No such API key.");
+  if (!row) throw new AppError("api_key_not_found");
   await deps.keyCache.invalidate({ keyIds: [id] });
   return keyView(row);
 }

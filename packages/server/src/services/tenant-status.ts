@@ -1,4 +1,4 @@
-import { PermissionError } from "../http/errors.js";
+import { AppError } from "../errors/index.js";
 import type { TenantStatus } from "../store/schema.js";
 
 /**
@@ -10,10 +10,10 @@ export function assertTenantActive(tenant: { status: TenantStatus }): void {
     case "active":
       return;
     case "pending":
-      throw new PermissionError("tenant_pending", "This tenant is waiting for approval.", { action: "wait" });
+      throw new AppError("tenant_pending");
     case "rejected":
-      throw new PermissionError("tenant_rejected", "This tenant's signup was rejected.", { action: "escalate" });
+      throw new AppError("tenant_rejected");
     case "suspended":
-      throw new PermissionError("tenant_suspended", "This tenant is suspended.", { action: "escalate" });
+      throw new AppError("tenant_suspended");
   }
 }

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from "kysely";
-import { InvalidRequestError } from "../http/errors.js";
+import { AppError } from "../errors/index.js";
 
 /**
  * Keyset pagination over (created_at, id). The timestamp travels as PostgreSQL's own text form:
@@ -26,10 +26,7 @@ function decode(cursor: string): Position {
   } catch {
     // falls through to the one error below
   }
-  throw new InvalidRequestError("invalid_cursor", "The cursor is not one this list returned.", {
-    action: "retry_with_params",
-    field: "cursor",
-  });
+  throw new AppError("invalid_cursor");
 }
 
 /** The text form of `alias.created_at` to select as `cursor_at`, so `pageOf` can build the next cursor. */

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { SharedCache } from "../../src/cache/interface.js";
 import { MemoryCache } from "../../src/cache/memory.js";
 import { RedisCache } from "../../src/cache/redis.js";
-import { RateLimitError } from "../../src/http/errors.js";
+import { RateLimitError } from "../../src/errors/index.js";
 import type { Limits } from "../../src/limits/interface.js";
 import { memoryLimits } from "../../src/limits/memory.js";
 import { redisLimits } from "../../src/limits/redis.js";

@@ -1,13 +1,13 @@
 import type { Deps } from "../../deps.js";
 import type { KeyRecord } from "./key-cache.js";
-import { AuthenticationError } from "../../http/errors.js";
+import { AppError } from "../../errors/index.js";
 import { API_KEY_PREFIX, isWellFormed, safeEqual, sha256 } from "../../lib/tokens.js";
 import { guessWithinBudgets } from "../../limits/failure-budget.js";
 import { lookupApiKey } from "../../store/api-keys.js";
 import { isPlatformAdmin, type Actor } from "../../services/actor.js";
 import { assertTenantActive } from "../../services/tenant-status.js";
 
-type AuthDeps = Pick<Deps, "db" | "keyCache" | "keyUsage" | "config" | "limits">;
+type AuthDeps = Pick<Deps, "db" | "keyCache" | "keyUsage" | "config" | "localLimits">;
 
 /**
  * API key → Actor. Warm: one hash and one in-memory look-up, no database query. Cold: one call to
@@ -23,10 +23,10 @@ export async function authenticateApiKey(deps: AuthDeps, key: string, address: s
   if (!record || !safeEqual(record.keyHash, hash)) throw invalidKey();
   const now = Date.now();
   if (record.revokedAt !== null && record.revokedAt <= now) {
-    throw new AuthenticationError("api_key_revoked", "This API key has been revoked.");
+    throw new AppError("api_key_revoked");
   }
   if (record.expiresAt !== null && record.expiresAt <= now) {
-    throw new AuthenticationError("api_key_expired", "This API key has expired.");
+    throw new AppError("api_key_expired");
   }
   assertTenantActive(record.tenant);
   deps.keyUsage.used(record.keyId);
@@ -48,7 +48,9 @@ export async function authenticateApiKey(deps: AuthDeps, key: string, address: s
  * A well-formed key (valid checksum) that the cache does not know costs a database transaction, so
  * each look-up spends a point of a per-address budget, given back when the key exists: a flood of
  * forged well-formed keys is refused with 429 once it is spent, instead of costing one transaction
- * each. The point is reserved before the look-up, so a burst cannot overshoot. A request that finds
+ * each. The point is reserved before the look-up, so a burst cannot overshoot. The budget is per
+ * instance (in-process): it guards this instance's database work, and a Redis round trip here would
+ * put Redis on every cold look-up — and its failures on the path that must keep working. A request that finds
  * a look-up of its key already running joins it and spends nothing (decisions.md #89, #90).
  */
 async function coldLookup(deps: AuthDeps, hash: string, address: string): Promise<KeyRecord> {
@@ -59,13 +61,13 @@ async function coldLookup(deps: AuthDeps, hash: string, address: string): Promis
   const running = deps.keyCache.loading(hash);
   if (running) return known(await running);
   const budget = {
-    limiter: deps.limits.limiter({ name: "unknown-key-address", points: deps.config.BR_UNKNOWN_KEYS_PER_ADDRESS, durationSeconds: 60 }),
+    limiter: deps.localLimits.limiter({ name: "unknown-key-address", points: deps.config.BR_UNKNOWN_KEYS_PER_ADDRESS, durationSeconds: 60 }),
     key: address,
   };
   return guessWithinBudgets(
     [budget],
     async () => known(await deps.keyCache.load(hash, () => loadRecord(deps, hash))),
-    (err) => err instanceof AuthenticationError && err.code === "invalid_api_key",
+    (err) => err instanceof AppError && err.code === "invalid_api_key",
   );
 }
 
@@ -88,4 +90,4 @@ async function loadRecord(deps: AuthDeps, hash: string): Promise<KeyRecord | nul
     : null;
 }
 
-const invalidKey = () => new AuthenticationError("invalid_api_key", "The API key is not valid.");
+const invalidKey = () => new AppError("invalid_api_key");

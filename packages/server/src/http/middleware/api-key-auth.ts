@@ -1,9 +1,9 @@
 import { createMiddleware } from "hono/factory";
 import type { Deps } from "../../deps.js";
+import { AppError } from "../../errors/index.js";
 import { authenticateApiKey } from "../../auth/api-key/authenticate.js";
 import { clientAddress } from "../client-address.js";
 import type { AppEnv } from "../context.js";
-import { AuthenticationError, PermissionError } from "../errors.js";
 
 /** RFC 6750 §2.1: `Bearer` and exactly one token; anything after it makes the header malformed. */
 export function bearerToken(header: string | undefined): string | undefined {
@@ -20,10 +20,10 @@ export function bearerToken(header: string | undefined): string | undefined {
 export function apiKeyAuth(deps: Deps, options: { role?: "admin" } = {}) {
   return createMiddleware<AppEnv>(async function apiKeyAuthMiddleware(c, next) {
     const key = bearerToken(c.req.header("authorization"));
-    if (!key) throw new AuthenticationError("missing_api_key", "Send an API key as 'Authorization: Bearer br_live_…'.");
+    if (!key) throw new AppError("missing_api_key");
     const { actor, record } = await authenticateApiKey(deps, key, clientAddress(c, deps.config.BR_TRUST_PROXY));
     if (options.role === "admin" && actor.role !== "admin") {
-      throw new PermissionError("insufficient_role", "This API key's role cannot do that; use an admin key.");
+      throw new AppError("insufficient_role");
     }
     if (record.rateLimitRpm !== null && record.rateLimitRpm > 0) {
       await deps.limits.limiter({ name: "key-rpm", points: record.rateLimitRpm, durationSeconds: 60 }).consume(record.keyId);

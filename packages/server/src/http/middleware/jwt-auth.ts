@@ -1,16 +1,16 @@
 import { createMiddleware } from "hono/factory";
 import type { Deps } from "../../deps.js";
+import { AppError } from "../../errors/index.js";
 import { actorFor, membershipsOf, selectMembership } from "../../services/memberships.js";
 import { assertTenantActive } from "../../services/tenant-status.js";
 import type { AppEnv } from "../context.js";
-import { AuthenticationError, PermissionError } from "../errors.js";
 import { bearerToken } from "./api-key-auth.js";
 
 /** `/auth/*` authentication: `Authorization: Bearer <OIDC JWT>`. Sets the identity only. */
 export function jwtAuth(deps: Deps) {
   return createMiddleware<AppEnv>(async function jwtAuthMiddleware(c, next) {
     const token = bearerToken(c.req.header("authorization"));
-    if (!token) throw new AuthenticationError("missing_token", "Send a sign-in token as 'Authorization: Bearer <JWT>'.");
+    if (!token) throw new AppError("missing_token");
     c.set("identity", await deps.verifyJwt(token));
     await next();
   });
@@ -29,7 +29,7 @@ export function tenantContext(deps: Deps, options: { requireActive: boolean }) {
     c.set("memberships", memberships);
     c.set("membership", membership);
     if (options.requireActive) {
-      if (!membership) throw new PermissionError("no_tenant", "You are not a member of any tenant yet.");
+      if (!membership) throw new AppError("no_tenant");
       assertTenantActive({ status: membership.tenant_status });
     }
     if (membership) c.set("actor", actorFor(deps, identity, membership));

@@ -3,16 +3,14 @@ import type { Deps } from "../../deps.js";
 import { API_KEY_PREFIX } from "../../lib/tokens.js";
 import { isPlatformAdmin, type Actor } from "../../services/actor.js";
 import { authenticateApiKey } from "../../auth/api-key/authenticate.js";
+import { AppError } from "../../errors/index.js";
 import { membershipsOf } from "../../services/memberships.js";
 import { clientAddress } from "../client-address.js";
 import type { AppEnv } from "../context.js";
-import { AuthenticationError, PermissionError } from "../errors.js";
 import { bearerToken } from "./api-key-auth.js";
 
 const notPlatformAdmin = () =>
-  new PermissionError("not_platform_admin", "This credential is not a platform admin (BRAINSTORMROUTER_PLATFORM_ADMIN_IDS).", {
-    action: "escalate",
-  });
+  new AppError("not_platform_admin", { message: "This credential is not a platform admin (BRAINSTORMROUTER_PLATFORM_ADMIN_IDS)." });
 
 /**
  * `/v1/admin/*`: an API key or a sign-in JWT whose identity subject or user id is on the platform
@@ -23,7 +21,7 @@ export function platformAdmin(deps: Deps) {
   return createMiddleware<AppEnv>(async function platformAdminMiddleware(c, next) {
     const token = bearerToken(c.req.header("authorization"));
     if (!token) {
-      throw new AuthenticationError("missing_credentials", "Send a platform admin's API key or sign-in token as 'Authorization: Bearer …'.");
+      throw new AppError("missing_credentials");
     }
     let actor: Actor;
     if (token.startsWith(API_KEY_PREFIX)) {
@@ -34,12 +32,12 @@ export function platformAdmin(deps: Deps) {
       const identity = await deps.verifyJwt(token);
       c.set("identity", identity);
       // The subject alone decides without a query; user ids need the identity's memberships, and
-      // count only in an active tenant — that user's API keys are refused otherwise, and a
-      // suspended tenant's admin must not be able to approve itself back.
+      // never count in a suspended or rejected tenant: its admin must not approve itself back
+      // (decisions.md #98). A pending one counts, so an operator can bootstrap from a first sign-in.
       const byUserId = isPlatformAdmin(deps.config.platformAdminIds, identity.subject)
         ? undefined
         : (await membershipsOf(deps, identity.subject)).find(
-            (m) => m.tenant_status === "active" && deps.config.platformAdminIds.has(m.user_id),
+            (m) => m.tenant_status !== "suspended" && m.tenant_status !== "rejected" && deps.config.platformAdminIds.has(m.user_id),
           );
       actor = {
         tenantId: byUserId?.tenant_id ?? "",

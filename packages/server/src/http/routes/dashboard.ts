@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import type { Context } from "hono";
 import type { Deps } from "../../deps.js";
 import type { App } from "../context.js";
-import { AppError, NotFoundError } from "../errors.js";
+import { AppError } from "../../errors/index.js";
 
 const DEFAULT_DIST = fileURLToPath(new URL("../../../../dashboard/dist", import.meta.url));
 const DISCOVERY_TTL_MS = 60 * 60_000;
@@ -58,7 +58,7 @@ export function registerDashboard(app: App, deps: Deps) {
       onFound: (_path, c) => c.header("Cache-Control", "public, max-age=31536000, immutable"),
     }),
     () => {
-      throw new NotFoundError("asset_not_found", "No such dashboard asset.");
+      throw new AppError("asset_not_found");
     },
   );
   app.get(
@@ -73,13 +73,7 @@ export function registerDashboard(app: App, deps: Deps) {
       try {
         html = await readFile(`${dist}/index.html`, "utf8");
       } catch {
-        throw new AppError(
-          503,
-          "api_error",
-          "dashboard_not_built",
-          "The dashboard is not built. Run `npm run build -w packages/dashboard` (npm install does it) and reload.",
-          { action: "escalate" },
-        );
+        throw new AppError("dashboard_not_built");
       }
       c.header("Cache-Control", "no-store");
       return c.html(html);

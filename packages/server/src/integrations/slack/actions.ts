@@ -2,7 +2,7 @@ import { createHmac } from "node:crypto";
 import type { Deps } from "../../deps.js";
 import { respondToAction, type SlackMessage } from "./api.js";
 import { actorMention, APPROVE_ACTION, decidedMessage, REJECT_ACTION } from "./messages.js";
-import { AppError, AuthenticationError, InvalidRequestError } from "../../http/errors.js";
+import { AppError } from "../../errors/index.js";
 import { safeEqual, sha256 } from "../../lib/tokens.js";
 import type { Actor } from "../../services/actor.js";
 import { actorLabel } from "../../services/admin/access.js";
@@ -17,7 +17,7 @@ const UPDATE_TIMEOUT_MS = 5_000;
 
 type SlackDeps = Pick<Deps, "config" | "db" | "keyCache" | "log" | "cache">;
 
-const forged = () => new AuthenticationError("invalid_slack_signature", "The Slack request signature is not valid.");
+const forged = () => new AppError("invalid_slack_signature");
 
 /** v0 signature: HMAC-SHA256(signing secret, `v0:{timestamp}:{raw body}`), hex, compared in constant time. */
 export function verifySlackSignature(
@@ -28,7 +28,7 @@ export function verifySlackSignature(
   const { timestamp, signature, rawBody } = request;
   if (!timestamp || !signature || !/^\d+$/.test(timestamp)) throw forged();
   if (Math.abs(nowSeconds - Number(timestamp)) > MAX_SKEW_SECONDS) {
-    throw new AuthenticationError("stale_slack_request", "The Slack request timestamp is outside the 5-minute window.");
+    throw new AppError("stale_slack_request");
   }
   const expected = `v0=${createHmac("sha256", secret).update(`v0:${timestamp}:${rawBody}`).digest("hex")}`;
   if (!safeEqual(expected, signature)) throw forged();
@@ -52,7 +52,7 @@ function parsePayload(rawBody: string): BlockActionsPayload {
   } catch {
     // falls through
   }
-  throw new InvalidRequestError("invalid_slack_payload", "Expected a form-encoded 'payload' field holding JSON.");
+  throw new AppError("invalid_slack_payload");
 }
 
 export interface SlackActionResult {
@@ -71,7 +71,7 @@ export async function handleSlackAction(
   request: { timestamp: string | undefined; signature: string | undefined; rawBody: string },
 ): Promise<SlackActionResult> {
   const secret = deps.config.SLACK_SIGNING_SECRET;
-  if (!secret) throw new AppError(404, "not_found_error", "slack_not_configured", "Slack actions are not configured.");
+  if (!secret) throw new AppError("slack_not_configured");
   verifySlackSignature(secret, request);
   const payload = parsePayload(request.rawBody);
   if (!(await deps.cache.add(`slack-action:${sha256(request.signature!)}`, "1", REPLAY_MEMORY_MS))) {

@@ -1,4 +1,4 @@
-import { PermissionError } from "../../http/errors.js";
+import { AppError } from "../../errors/index.js";
 import type { Actor } from "../actor.js";
 
 /**
@@ -7,7 +7,7 @@ import type { Actor } from "../actor.js";
  */
 export function assertPlatformAdmin(actor: Actor): void {
   if (!actor.isPlatformAdmin) {
-    throw new PermissionError("not_platform_admin", "Only platform admins can do that.", { action: "escalate" });
+    throw new AppError("not_platform_admin");
   }
 }
 

@@ -1,6 +1,6 @@
 import { randomInt } from "node:crypto";
 import type { Deps } from "../../deps.js";
-import { ConflictError, InvalidRequestError, NotFoundError } from "../../http/errors.js";
+import { AppError } from "../../errors/index.js";
 import { pgErrorCode, UNIQUE_VIOLATION } from "../../store/db.js";
 import {
   findInviteCode,
@@ -57,20 +57,17 @@ export interface CreateInviteInput {
   dryRun?: boolean | undefined;
 }
 
-const codeExists = () => new ConflictError("invite_code_exists", "An invite code with that name exists (codes are case-insensitive).");
+const codeExists = () => new AppError("invite_code_exists");
 
 /** A named or generated code with optional use limit, expiry and note. */
 export async function createInviteCode(deps: InviteDeps, actor: Actor, input: CreateInviteInput) {
   assertPlatformAdmin(actor);
   if (input.code !== undefined && !INVITE_CODE_PATTERN.test(input.code)) {
-    throw new InvalidRequestError("invalid_invite_code", "Codes are 4-64 letters, digits, '-' or '_'.", { action: "retry_with_params", field: "code" });
+    throw new AppError("invalid_invite_code");
   }
   const expiresAt = input.expires_at === undefined ? null : new Date(input.expires_at);
   if (expiresAt && (Number.isNaN(expiresAt.getTime()) || expiresAt.getTime() <= Date.now())) {
-    throw new InvalidRequestError("invalid_expires_at", "expires_at must be a date-time in the future.", {
-      action: "retry_with_params",
-      field: "expires_at",
-    });
+    throw new AppError("invalid_expires_at");
   }
   const fields = { maxUses: input.max_uses ?? null, expiresAt, note: input.note ?? null, createdBy: actorLabel(actor) };
   if (input.dryRun) {
@@ -114,7 +111,7 @@ export async function listInviteCodes(
   return { data: page.data.map(inviteView), next_cursor: page.next_cursor };
 }
 
-const inviteNotFound = () => new NotFoundError("invite_code_not_found", "No live invite code with that id.");
+const inviteNotFound = () => new AppError("invite_code_not_found");
 
 /** Revokes (soft-deletes) a code: registrations with it fail from now on; tenants it admitted stay. */
 export async function deleteInviteCode(deps: InviteDeps, actor: Actor, input: { id: string; dryRun?: boolean | undefined }) {

@@ -1,7 +1,7 @@
 import type { Deps } from "../../deps.js";
 import { emit } from "../../events/outbox.js";
 import type { EventType } from "../../events/types.js";
-import { ConflictError, NotFoundError } from "../../http/errors.js";
+import { AppError } from "../../errors/index.js";
 import { pageOf } from "../../store/pagination.js";
 import type { Tenant, TenantStatus } from "../../store/schema.js";
 import {
@@ -47,7 +47,7 @@ export async function listTenants(
   return { data: page.data.map(tenantView), next_cursor: page.next_cursor };
 }
 
-const notFound = () => new NotFoundError("tenant_not_found", "No tenant with that id.");
+const notFound = () => new AppError("tenant_not_found");
 
 /** Detail for a decision: who is in it, its keys, what it used lately and how it got here. */
 export async function getTenant(deps: Pick<Deps, "db">, actor: Actor, input: { id: string }) {
@@ -113,7 +113,7 @@ export interface TransitionInput {
 
 function invalidTransition(kind: TransitionKind, status: TenantStatus, from: readonly TenantStatus[]) {
   const allowed = from.join(" or ");
-  return new ConflictError("invalid_transition", `Cannot ${kind} a tenant that is ${status}; only a tenant that is ${allowed}.`);
+  return new AppError("invalid_transition", { message: `Cannot ${kind} a tenant that is ${status}; only a tenant that is ${allowed}.` });
 }
 
 /**

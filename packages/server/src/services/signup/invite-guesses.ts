@@ -1,5 +1,5 @@
 import type { Deps } from "../../deps.js";
-import { InvalidRequestError } from "../../http/errors.js";
+import { AppError, type ErrorCode } from "../../errors/index.js";
 import { guessWithinBudgets, type FailureBudget } from "../../limits/failure-budget.js";
 import type { Tx } from "../../store/db.js";
 import { consumeInviteCode, inviteCodeState } from "../../store/invite-codes.js";
@@ -7,10 +7,10 @@ import { consumeInviteCode, inviteCodeState } from "../../store/invite-codes.js"
 export const INVITE_FAILURE_WINDOW_SECONDS = 60 * 60;
 
 const INVITE_ERRORS = {
-  unknown: ["invite_code_invalid", "The invite code is not valid."],
-  expired: ["invite_code_expired", "The invite code has expired."],
-  used_up: ["invite_code_used_up", "The invite code has no uses left."],
-} as const;
+  unknown: "invite_code_invalid",
+  expired: "invite_code_expired",
+  used_up: "invite_code_used_up",
+} as const satisfies Record<string, ErrorCode>;
 
 type GuessDeps = Pick<Deps, "config" | "limits">;
 
@@ -34,9 +34,8 @@ export function spendInviteCode(deps: GuessDeps, tx: Tx, guess: { code: string; 
     budgets,
     async () => {
       if (await consumeInviteCode(tx, guess.code)) return;
-      const [code, message] = INVITE_ERRORS[await inviteCodeState(tx, guess.code)];
-      throw new InvalidRequestError(code, message, { action: "retry_with_params", field: "invite_code" });
+      throw new AppError(INVITE_ERRORS[await inviteCodeState(tx, guess.code)]);
     },
-    (err) => err instanceof InvalidRequestError && err.code === "invite_code_invalid",
+    (err) => err instanceof AppError && err.code === "invite_code_invalid",
   );
 }

@@ -1,4 +1,4 @@
-import { ConflictError } from "../../http/errors.js";
+import { AppError } from "../../errors/index.js";
 import { slugify, withSuffix } from "../../lib/slug.js";
 import { pgErrorCode, UNIQUE_VIOLATION } from "../../store/db.js";
 
@@ -16,7 +16,7 @@ export async function withUniqueSlug<T>(name: string, chosen: string | undefined
       return await create(slug);
     } catch (err) {
       if (pgErrorCode(err) !== UNIQUE_VIOLATION) throw err;
-      if (chosen) throw new ConflictError("slug_taken", `The slug "${chosen}" is already taken.`);
+      if (chosen) throw new AppError("slug_taken", { message: `The slug "${chosen}" is already taken.` });
       if (attempt >= ATTEMPTS) throw err;
       slug = withSuffix(slugify(name));
     }
