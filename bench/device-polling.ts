@@ -74,7 +74,15 @@ async function run(engine: string, env: Record<string, string>): Promise<Row> {
     stopped = true;
     await Promise.all(running);
     latencies.sort((a, b) => a - b);
-    return { engine, polls: latencies.length, perSecond: latencies.length / elapsed, cpu, p50: percentile(latencies, 50), p99: percentile(latencies, 99), answers };
+    return {
+      engine,
+      polls: latencies.length,
+      perSecond: latencies.length / elapsed,
+      cpu,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      answers,
+    };
   } finally {
     await pool.close();
     await server.stop();

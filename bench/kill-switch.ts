@@ -15,7 +15,9 @@ import { machine, writeSection } from "./lib/report.js";
 import { fmt, percentile } from "./support/measure.js";
 
 if (!process.env.DATABASE_URL || !process.env.REDIS_URL) {
-  console.error("bench:kill-switch needs DATABASE_URL and REDIS_URL, e.g.\n  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379 npm run bench:kill-switch");
+  console.error(
+    "bench:kill-switch needs DATABASE_URL and REDIS_URL, e.g.\n  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379 npm run bench:kill-switch",
+  );
   process.exit(1);
 }
 // Imported after the check: the test support reads the service URLs when it loads.

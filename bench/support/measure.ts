@@ -11,19 +11,19 @@ export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorte
 export const fmt = (n: number, digits = 3) => n.toFixed(digits);
 
 /** Milliseconds for each of `count` sequential requests over one keep-alive connection. */
-export async function sequential(
-  target: Target,
-  body: string,
-  count: number,
-  until: "end" | "first-byte" = "end",
-): Promise<number[]> {
+export async function sequential(target: Target, body: string, count: number, until: "end" | "first-byte" = "end"): Promise<number[]> {
   const url = new URL(target.url);
   const pool = new Pool(url.origin, { connections: 1, pipelining: 1 });
   const times: number[] = [];
   try {
     for (let i = 0; i < count; i++) {
       const start = performance.now();
-      const res = await pool.request({ method: "POST", path: url.pathname, headers: { "content-type": "application/json", ...target.headers }, body });
+      const res = await pool.request({
+        method: "POST",
+        path: url.pathname,
+        headers: { "content-type": "application/json", ...target.headers },
+        body,
+      });
       if (res.statusCode !== 200) throw new Error(`${target.name}: HTTP ${res.statusCode} ${await res.body.text()}`);
       if (until === "first-byte") {
         const it = res.body[Symbol.asyncIterator]();

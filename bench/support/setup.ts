@@ -23,7 +23,9 @@ export interface Gateways {
  */
 export async function startGateways(): Promise<Gateways> {
   const upstream = await startMockUpstream(1024);
-  const providers = JSON.stringify([{ type: "openai-compatible", name: "mock", base_url: upstream.url, api_key: "sk-mock", models: ["mock-model"] }]);
+  const providers = JSON.stringify([
+    { type: "openai-compatible", name: "mock", base_url: upstream.url, api_key: "sk-mock", models: ["mock-model"] },
+  ]);
   // The embedded default: PGlite, even when the caller's shell has DATABASE_URL set.
   const br = await startBenchServer({ BR_PROVIDERS: providers, DATABASE_URL: "" });
   let pg: { server: BenchServer; database: TestDatabase } | undefined;
@@ -34,9 +36,21 @@ export async function startGateways(): Promise<Gateways> {
   const portkey: Child = await startPortkey(await freePort());
   return {
     br,
-    ...(pg ? { brainstormrouterPg: { name: "BrainstormRouter (PostgreSQL)", url: `${pg.server.url}/v1/chat/completions`, headers: { authorization: `Bearer ${pg.server.key}` } } } : {}),
+    ...(pg
+      ? {
+          brainstormrouterPg: {
+            name: "BrainstormRouter (PostgreSQL)",
+            url: `${pg.server.url}/v1/chat/completions`,
+            headers: { authorization: `Bearer ${pg.server.key}` },
+          },
+        }
+      : {}),
     direct: { name: "direct", url: `${upstream.url}/chat/completions`, headers: { authorization: "Bearer sk-mock" } },
-    brainstormrouter: { name: "BrainstormRouter (PGlite)", url: `${br.url}/v1/chat/completions`, headers: { authorization: `Bearer ${br.key}` } },
+    brainstormrouter: {
+      name: "BrainstormRouter (PGlite)",
+      url: `${br.url}/v1/chat/completions`,
+      headers: { authorization: `Bearer ${br.key}` },
+    },
     portkey: {
       name: "Portkey",
       url: `${portkey.url}/v1/chat/completions`,

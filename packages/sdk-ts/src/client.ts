@@ -39,7 +39,8 @@ export interface Registration {
   claim: { token: string; url: string; expires_at: string };
 }
 
-const env = (name: string): string | undefined => (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name] || undefined;
+const env = (name: string): string | undefined =>
+  (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name] || undefined;
 
 export class BrainstormRouter {
   readonly tenant: Tenant;

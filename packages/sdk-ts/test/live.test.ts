@@ -41,7 +41,10 @@ describe("registration and the tenant", () => {
   it("a pending tenant's key is refused with PermissionDeniedError tenant_pending, recovery wait", async () => {
     const reg = await anonymous.register(registration());
     expect(reg.tenant.status).toBe("pending");
-    const err = await anonymous.withOptions({ apiKey: reg.api_key.key }).tenant.retrieve().catch((e: unknown) => e);
+    const err = await anonymous
+      .withOptions({ apiKey: reg.api_key.key })
+      .tenant.retrieve()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PermissionDeniedError);
     expect(err).toMatchObject({ status: 403, type: "permission_error", code: "tenant_pending", recovery: { action: "wait" } });
     expect((err as PermissionDeniedError).requestId).toMatch(/.+/);
@@ -56,7 +59,10 @@ describe("typed errors from the live server", () => {
   });
 
   it("401 AuthenticationError for a key that is not one", async () => {
-    const err = await anonymous.withOptions({ apiKey: "br_live_not-a-real-key" }).tenant.retrieve().catch((e: unknown) => e);
+    const err = await anonymous
+      .withOptions({ apiKey: "br_live_not-a-real-key" })
+      .tenant.retrieve()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AuthenticationError);
     expect(err).toMatchObject({ status: 401, type: "authentication_error", code: "invalid_api_key" });
   });
@@ -90,7 +96,11 @@ describe("Identity Bridge", () => {
     const link = await client.identityBridge.generateClaimLink({ role: "admin", max_uses: 2, expires_in_days: 3 });
     expect(link).toMatchObject({ role: "admin", max_uses: 2 });
     const teammate = await human("teammate@sdk.test");
-    expect(await teammate.auth.previewClaim({ token: link.token })).toMatchObject({ tenant: { id: reg.tenant.id }, role: "admin", already_member: false });
+    expect(await teammate.auth.previewClaim({ token: link.token })).toMatchObject({
+      tenant: { id: reg.tenant.id },
+      role: "admin",
+      already_member: false,
+    });
     const claimed = await teammate.auth.claim({ token: link.token });
     expect(claimed.tenant.id).toBe(reg.tenant.id);
     expect(claimed.membership.role).toBe("admin");
@@ -151,7 +161,9 @@ describe("admin", () => {
     expect((await active.client.tenant.retrieve()).tenant.status).toBe("active");
     await admin().admin.suspendTenant(active.reg.tenant.id, { reason: "abuse" });
     await expect(active.client.tenant.retrieve()).rejects.toMatchObject({ code: "tenant_suspended" });
-    const err = await admin().admin.rejectTenant(active.reg.tenant.id).catch((e: unknown) => e);
+    const err = await admin()
+      .admin.rejectTenant(active.reg.tenant.id)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConflictError);
     expect(err).toMatchObject({ status: 409, code: "invalid_transition" });
   });
@@ -192,7 +204,9 @@ describe("admin", () => {
     const denied = await client.admin.listTenants().catch((e: unknown) => e);
     expect(denied).toBeInstanceOf(PermissionDeniedError);
     expect(denied).toMatchObject({ code: "not_platform_admin", recovery: { action: "escalate" } });
-    const missing = await admin().admin.getTenant("00000000-0000-4000-8000-000000000000").catch((e: unknown) => e);
+    const missing = await admin()
+      .admin.getTenant("00000000-0000-4000-8000-000000000000")
+      .catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(NotFoundError);
     expect(missing).toMatchObject({ status: 404, type: "not_found_error" });
   });

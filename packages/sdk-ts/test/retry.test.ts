@@ -17,7 +17,9 @@ const json = (res: ServerResponse, status: number, body: unknown, headers: Recor
   res.writeHead(status, { "content-type": "application/json", "x-br-request-id": `req-${status}`, ...headers });
   res.end(JSON.stringify(body));
 };
-const envelope = (type: string, code: string, recovery?: object) => ({ error: { message: code, type, code, ...(recovery ? { recovery } : {}) } });
+const envelope = (type: string, code: string, recovery?: object) => ({
+  error: { message: code, type, code, ...(recovery ? { recovery } : {}) },
+});
 const TENANT = { tenant: { id: "t", slug: "s", name: "n", status: "active" }, key: { id: "k", prefix: "p", role: "admin" } };
 
 let servers: Server[] = [];
@@ -42,7 +44,9 @@ describe("retries", () => {
   });
 
   it("gives up after maxRetries with InternalServerError carrying the request id", async () => {
-    const { fake, client: br } = await client((_req, res) => json(res, 503, envelope("api_error", "unavailable"), { "retry-after": "0" }), { maxRetries: 1 });
+    const { fake, client: br } = await client((_req, res) => json(res, 503, envelope("api_error", "unavailable"), { "retry-after": "0" }), {
+      maxRetries: 1,
+    });
     const err = await br.tenant.retrieve().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InternalServerError);
     expect(err).toMatchObject({ status: 503, type: "api_error", code: "unavailable", requestId: "req-503" });
@@ -71,9 +75,12 @@ describe("retries", () => {
   });
 
   it("maxRetries 0 surfaces the first 429 as RateLimitError", async () => {
-    const { fake, client: br } = await client((_req, res) => json(res, 429, envelope("rate_limit_error", "rate_limited", { action: "wait" }), { "retry-after": "30" }), {
-      maxRetries: 0,
-    });
+    const { fake, client: br } = await client(
+      (_req, res) => json(res, 429, envelope("rate_limit_error", "rate_limited", { action: "wait" }), { "retry-after": "30" }),
+      {
+        maxRetries: 0,
+      },
+    );
     const err = await br.tenant.retrieve().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RateLimitError);
     expect(err).toMatchObject({ recovery: { action: "wait" } });
@@ -132,7 +139,11 @@ describe("requests", () => {
         const url = new URL(req.url!, "http://x");
         seen.push({ query: url.searchParams, headers: req.headers });
         if (url.pathname === "/auth/dev/sign-in") return json(res, 200, { access_token: "t", token_type: "Bearer", expires_in: 60 });
-        json(res, 200, url.searchParams.get("cursor") ? { data: [{ id: "m2" }], next_cursor: null } : { data: [{ id: "m1" }], next_cursor: "c2" });
+        json(
+          res,
+          200,
+          url.searchParams.get("cursor") ? { data: [{ id: "m2" }], next_cursor: null } : { data: [{ id: "m1" }], next_cursor: "c2" },
+        );
       },
       { apiKey: null, accessToken: "jwt-token", tenantId: "tenant-1" },
     );

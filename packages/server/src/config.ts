@@ -35,7 +35,11 @@ const envSchema = z
       .optional(),
     BR_PUBLIC_URL: optionalUrl,
     BR_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-    BR_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+    BR_MAX_BODY_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(1024 * 1024),
     BR_TRUST_PROXY: bool.default(false),
     BR_AUTH_JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
     BR_AUTH_JWKS_URL: optionalUrl,
@@ -100,7 +104,11 @@ const envSchema = z
     BR_EVENTS_TIMEOUT_MS: z.coerce.number().int().min(50).default(10_000),
     BR_EVENTS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
     BR_EVENTS_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(2_000),
-    BR_EVENTS_BACKOFF_MAX_MS: z.coerce.number().int().min(1).default(15 * 60_000),
+    BR_EVENTS_BACKOFF_MAX_MS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(15 * 60_000),
   })
   .superRefine((env, ctx) => {
     const oidc = env.BR_AUTH_JWT_SECRET || env.BR_AUTH_JWKS_URL;
@@ -158,18 +166,24 @@ export type Config = ReturnType<typeof loadConfig>;
  * silently falls back to, nor be reachable from the network by accident.
  */
 function assertDevelopmentSignInIntended(present: Record<string, unknown>, host: string | undefined, devSignIn: "on" | "off" | undefined) {
-  const partial = Object.keys(present).filter((name) => name.startsWith("BR_AUTH_")).sort();
+  const partial = Object.keys(present)
+    .filter((name) => name.startsWith("BR_AUTH_"))
+    .sort();
   if (partial.length > 0) {
     throw new ConfigError(
       `BR_AUTH_JWKS_URL is required with ${partial.join(", ")} (or BR_AUTH_JWT_SECRET): without either, the development sign-in would accept any email`,
     );
   }
   if (devSignIn === "off") {
-    throw new ConfigError("BR_DEV_SIGN_IN is off but no sign-in is configured: set BR_AUTH_JWKS_URL + BR_AUTH_ISSUER + BR_AUTH_AUDIENCE, or BR_AUTH_JWT_SECRET");
+    throw new ConfigError(
+      "BR_DEV_SIGN_IN is off but no sign-in is configured: set BR_AUTH_JWKS_URL + BR_AUTH_ISSUER + BR_AUTH_AUDIENCE, or BR_AUTH_JWT_SECRET",
+    );
   }
   const loopback = host === undefined || host === "localhost" || host === "::1" || /^127\./.test(host);
   if (!loopback && devSignIn !== "on") {
-    throw new ConfigError(`HOST ${host} is beyond loopback, where the development sign-in accepts any email: configure OIDC, or set BR_DEV_SIGN_IN=on to accept that`);
+    throw new ConfigError(
+      `HOST ${host} is beyond loopback, where the development sign-in accepts any email: configure OIDC, or set BR_DEV_SIGN_IN=on to accept that`,
+    );
   }
 }
 

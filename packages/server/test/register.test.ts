@@ -15,8 +15,21 @@ const body = (extra: Record<string, unknown> = {}) => ({
 async function counts(server: TestServer) {
   return server.deps.db.asPlatform(async (tx) => {
     const n = async (table: "tenants" | "users" | "api_keys" | "claim_tokens" | "platform_events") =>
-      Number((await tx.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
-    return { tenants: await n("tenants"), users: await n("users"), keys: await n("api_keys"), claims: await n("claim_tokens"), events: await n("platform_events") };
+      Number(
+        (
+          await tx
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<number>().as("n"))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    return {
+      tenants: await n("tenants"),
+      users: await n("users"),
+      keys: await n("api_keys"),
+      claims: await n("claim_tokens"),
+      events: await n("platform_events"),
+    };
   });
 }
 
@@ -44,7 +57,11 @@ describe.each(ENGINES)("POST /v1/register on %s", (engine) => {
     const reg = await registerTenant(server);
     const stored = await server.deps.db.asPlatform(async (tx) => ({
       key: await tx.selectFrom("api_keys").select(["key_hash", "prefix"]).where("id", "=", reg.keyId).executeTakeFirstOrThrow(),
-      claim: await tx.selectFrom("claim_tokens").select(["token_hash", "role", "max_uses", "kind"]).where("tenant_id", "=", reg.tenantId).executeTakeFirstOrThrow(),
+      claim: await tx
+        .selectFrom("claim_tokens")
+        .select(["token_hash", "role", "max_uses", "kind"])
+        .where("tenant_id", "=", reg.tenantId)
+        .executeTakeFirstOrThrow(),
     }));
     expect(stored.key.key_hash).toBe(sha256(reg.key));
     expect(stored.claim).toEqual({ token_hash: sha256(reg.claimToken), role: "owner", max_uses: 1, kind: "registration" });
@@ -90,7 +107,9 @@ describe.each(ENGINES)("POST /v1/register on %s", (engine) => {
       "deleted",
       async (s: TestServer) => {
         const code = await createInviteCode(s, { maxUses: 3 });
-        await s.deps.db.asPlatform((tx) => tx.updateTable("invite_codes").set({ deleted_at: new Date() }).where("code", "=", code).execute());
+        await s.deps.db.asPlatform((tx) =>
+          tx.updateTable("invite_codes").set({ deleted_at: new Date() }).where("code", "=", code).execute(),
+        );
         return code;
       },
       "invite_code_invalid",
@@ -230,7 +249,8 @@ describe("invite-code guessing at registration", () => {
       const used = await createInviteCode(server, { maxUses: 1 });
       await registerTenant(server, { inviteCode: used });
       // A real but used-up code is not a guess: it costs nothing.
-      for (let i = 0; i < 3; i++) expect((await server.request("/v1/register", { body: body({ invite_code: used }) })).body.error.code).toBe("invite_code_used_up");
+      for (let i = 0; i < 3; i++)
+        expect((await server.request("/v1/register", { body: body({ invite_code: used }) })).body.error.code).toBe("invite_code_used_up");
       const valid = await createInviteCode(server, { maxUses: 5 });
       expect((await server.request("/v1/register", { body: body({ invite_code: "guess-1" }) })).status).toBe(400);
       expect((await server.request("/v1/register", { body: body({ invite_code: "guess-2" }) })).status).toBe(400);

@@ -35,8 +35,18 @@ export function App() {
   const config = useQuery({ queryKey: ["runtime-config"], queryFn: loadRuntimeConfig, staleTime: Infinity });
   const session = useSession();
   const path = usePath();
-  if (config.isPending) return <FullPage><Loading /></FullPage>;
-  if (config.isError) return <FullPage><ErrorState error={config.error} onRetry={() => void config.refetch()} /></FullPage>;
+  if (config.isPending)
+    return (
+      <FullPage>
+        <Loading />
+      </FullPage>
+    );
+  if (config.isError)
+    return (
+      <FullPage>
+        <ErrorState error={config.error} onRetry={() => void config.refetch()} />
+      </FullPage>
+    );
   if (path === "/callback") return <CallbackPage config={config.data} />;
   if (!session) return <SignInPage config={config.data} reason={SIGN_IN_REASONS[path] ?? null} />;
   return <SignedIn />;
@@ -52,8 +62,18 @@ function FullPage({ children }: { children: ReactNode }) {
 
 function SignedIn() {
   const me = useMe();
-  if (me.isPending) return <FullPage><Loading label="Loading your tenants…" /></FullPage>;
-  if (me.isError) return <FullPage><ErrorState error={me.error} onRetry={() => void me.refetch()} /></FullPage>;
+  if (me.isPending)
+    return (
+      <FullPage>
+        <Loading label="Loading your tenants…" />
+      </FullPage>
+    );
+  if (me.isError)
+    return (
+      <FullPage>
+        <ErrorState error={me.error} onRetry={() => void me.refetch()} />
+      </FullPage>
+    );
   return (
     <TenantProvider me={me.data} refresh={me.refetch}>
       <Shell />

@@ -8,7 +8,10 @@ const PENDING = "br.oidc";
 export const redirectUri = () => `${window.location.origin}${BASE}/callback`;
 
 function base64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 }
 
 const random = (n = 32) => base64url(crypto.getRandomValues(new Uint8Array(n)));
@@ -56,14 +59,21 @@ function claimsOf(jwt: string): Record<string, unknown> | null {
 }
 
 /** Finishes the round-trip on /callback: checks state and nonce, trades the code for tokens. */
-export async function completeOidcSignIn(auth: OidcConfig, search: string): Promise<{ token: string; expiresIn: number; returnTo: string }> {
+export async function completeOidcSignIn(
+  auth: OidcConfig,
+  search: string,
+): Promise<{ token: string; expiresIn: number; returnTo: string }> {
   const params = new URLSearchParams(search);
-  const pending = JSON.parse(sessionStorage.getItem(PENDING) ?? "null") as
-    | { verifier: string; state: string; nonce: string; returnTo: string }
-    | null;
+  const pending = JSON.parse(sessionStorage.getItem(PENDING) ?? "null") as {
+    verifier: string;
+    state: string;
+    nonce: string;
+    returnTo: string;
+  } | null;
   sessionStorage.removeItem(PENDING);
   if (params.get("error")) throw new Error(params.get("error_description") ?? `Sign-in was refused: ${params.get("error")}.`);
-  if (!pending || params.get("state") !== pending.state) throw new Error("This sign-in response does not match a sign-in started here. Please sign in again.");
+  if (!pending || params.get("state") !== pending.state)
+    throw new Error("This sign-in response does not match a sign-in started here. Please sign in again.");
   const code = params.get("code");
   if (!code) throw new Error("The identity provider sent no authorization code.");
   const res = await fetch(auth.token_endpoint!, {
@@ -77,9 +87,15 @@ export async function completeOidcSignIn(auth: OidcConfig, search: string): Prom
       code_verifier: pending.verifier,
     }),
   });
-  const body = (await res.json().catch(() => ({}))) as { access_token?: string; id_token?: string; expires_in?: number; error_description?: string };
+  const body = (await res.json().catch(() => ({}))) as {
+    access_token?: string;
+    id_token?: string;
+    expires_in?: number;
+    error_description?: string;
+  };
   if (!res.ok) throw new Error(body.error_description ?? `The identity provider refused the code (${res.status}).`);
-  if (body.id_token && claimsOf(body.id_token)?.nonce !== pending.nonce) throw new Error("The ID token's nonce does not match. Please sign in again.");
+  if (body.id_token && claimsOf(body.id_token)?.nonce !== pending.nonce)
+    throw new Error("The ID token's nonce does not match. Please sign in again.");
   // The server verifies a JWT: prefer the access token when the issuer makes it one (audience =
   // the API), else the ID token (audience = this client), which every OIDC issuer returns.
   const token = body.access_token && claimsOf(body.access_token) ? body.access_token : body.id_token;

@@ -62,11 +62,8 @@ export function takeSignInNotice(): string | null {
 }
 
 export function useSession(): Session | null {
-  return useSyncExternalStore(
-    (l) => {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-    readSession,
-  );
+  return useSyncExternalStore((l) => {
+    listeners.add(l);
+    return () => listeners.delete(l);
+  }, readSession);
 }

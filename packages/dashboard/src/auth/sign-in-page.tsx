@@ -44,9 +44,8 @@ function DevSignIn() {
   return (
     <form onSubmit={submit} className="stack">
       <Banner tone="warning" title="Development sign-in">
-        This server runs without an identity provider: anyone can sign in as any email address, no password.
-        It is meant for local use. Set <code>BR_AUTH_ISSUER</code> and <code>BR_AUTH_CLIENT_ID</code> for real
-        sign-in.
+        This server runs without an identity provider: anyone can sign in as any email address, no password. It is meant for local use. Set{" "}
+        <code>BR_AUTH_ISSUER</code> and <code>BR_AUTH_CLIENT_ID</code> for real sign-in.
       </Banner>
       <Field label="Email address">
         {(id) => (
@@ -62,7 +61,11 @@ function DevSignIn() {
           />
         )}
       </Field>
-      {error ? <p className="form-error" role="alert">{errorMessage(error)}</p> : null}
+      {error ? (
+        <p className="form-error" role="alert">
+          {errorMessage(error)}
+        </p>
+      ) : null}
       <Button type="submit" variant="primary" busy={busy}>
         Sign in (development)
       </Button>

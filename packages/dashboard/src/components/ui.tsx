@@ -19,7 +19,17 @@ export function Button({
   );
 }
 
-export function Card({ title, actions, children, className = "" }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string }) {
+export function Card({
+  title,
+  actions,
+  children,
+  className = "",
+}: {
+  title?: ReactNode;
+  actions?: ReactNode;
+  children: ReactNode;
+  className?: string;
+}) {
   return (
     <section className={`card ${className}`}>
       {(title || actions) && (
@@ -33,7 +43,15 @@ export function Card({ title, actions, children, className = "" }: { title?: Rea
   );
 }
 
-export function Banner({ tone, title, children }: { tone: "info" | "warning" | "danger" | "success"; title: ReactNode; children?: ReactNode }) {
+export function Banner({
+  tone,
+  title,
+  children,
+}: {
+  tone: "info" | "warning" | "danger" | "success";
+  title: ReactNode;
+  children?: ReactNode;
+}) {
   return (
     <div className={`banner banner-${tone}`} role={tone === "danger" || tone === "warning" ? "alert" : "status"}>
       <strong>{title}</strong>
@@ -67,7 +85,15 @@ export function Loading({ label = "Loading…" }: { label?: string }) {
   );
 }
 
-export function ErrorState({ error, onRetry, title = "This could not be loaded" }: { error: unknown; onRetry?: () => void; title?: string }) {
+export function ErrorState({
+  error,
+  onRetry,
+  title = "This could not be loaded",
+}: {
+  error: unknown;
+  onRetry?: () => void;
+  title?: string;
+}) {
   return (
     <div className="error-state" role="alert">
       <strong>{title}</strong>
@@ -86,7 +112,15 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
   );
 }
 
-export function Field({ label, hint, children }: { label: string; hint?: ReactNode; children: (id: string, describedBy?: string) => ReactNode }) {
+export function Field({
+  label,
+  hint,
+  children,
+}: {
+  label: string;
+  hint?: ReactNode;
+  children: (id: string, describedBy?: string) => ReactNode;
+}) {
   const id = useId();
   const hintId = hint ? `${id}-hint` : undefined;
   return (
@@ -169,10 +203,22 @@ export function ConfirmDialog({
     if (!open && dialog.open) dialog.close();
   }, [open]);
   return (
-    <dialog ref={ref} className="dialog" aria-labelledby={titleId} onCancel={(e) => { e.preventDefault(); onCancel(); }}>
+    <dialog
+      ref={ref}
+      className="dialog"
+      aria-labelledby={titleId}
+      onCancel={(e) => {
+        e.preventDefault();
+        onCancel();
+      }}
+    >
       <h2 id={titleId}>{title}</h2>
       <div className="dialog-body">{children}</div>
-      {error ? <p className="form-error" role="alert">{errorMessage(error)}</p> : null}
+      {error ? (
+        <p className="form-error" role="alert">
+          {errorMessage(error)}
+        </p>
+      ) : null}
       <div className="dialog-actions">
         <Button onClick={onCancel} autoFocus>
           Cancel

@@ -1,11 +1,5 @@
 import { Stream } from "./streaming.js";
-import {
-  APIConnectionError,
-  APIConnectionTimeoutError,
-  APIError,
-  APIUserAbortError,
-  BrainstormRouterError,
-} from "./errors.js";
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, BrainstormRouterError } from "./errors.js";
 
 export const VERSION = "0.1.0";
 
@@ -99,7 +93,13 @@ export class RequestCore {
     const headers: Record<string, string> = { accept: "application/json", "user-agent": `brainstormrouter-ts/${VERSION}` };
     if (req.body !== undefined) headers["content-type"] = "application/json";
     const token =
-      req.credential === "apiKey" ? apiKey : req.credential === "accessToken" ? accessToken : req.credential === "either" ? (apiKey ?? accessToken) : undefined;
+      req.credential === "apiKey"
+        ? apiKey
+        : req.credential === "accessToken"
+          ? accessToken
+          : req.credential === "either"
+            ? (apiKey ?? accessToken)
+            : undefined;
     if (req.credential !== "none") {
       if (!token) {
         const wanted = req.credential === "either" ? "apiKey or accessToken" : req.credential;

@@ -95,21 +95,40 @@ export class Admin extends APIResource {
     return this.core.request({ method: "GET", path: path`/v1/admin/tenants/${id}`, credential: "either", options });
   }
 
-  approveTenant<const P extends DryRunOption = {}>(id: string, params?: P, options?: RequestOptions): Promise<Outcome<P, TenantTransitionResult>> {
+  approveTenant<const P extends DryRunOption = {}>(
+    id: string,
+    params?: P,
+    options?: RequestOptions,
+  ): Promise<Outcome<P, TenantTransitionResult>> {
     return this.transition("approve", id, params, options);
   }
 
-  rejectTenant<const P extends ReasonParams = {}>(id: string, params?: P, options?: RequestOptions): Promise<Outcome<P, TenantTransitionResult>> {
+  rejectTenant<const P extends ReasonParams = {}>(
+    id: string,
+    params?: P,
+    options?: RequestOptions,
+  ): Promise<Outcome<P, TenantTransitionResult>> {
     return this.transition("reject", id, params, options);
   }
 
-  suspendTenant<const P extends ReasonParams = {}>(id: string, params?: P, options?: RequestOptions): Promise<Outcome<P, TenantTransitionResult>> {
+  suspendTenant<const P extends ReasonParams = {}>(
+    id: string,
+    params?: P,
+    options?: RequestOptions,
+  ): Promise<Outcome<P, TenantTransitionResult>> {
     return this.transition("suspend", id, params, options);
   }
 
   createInviteCode<const P extends CreateInviteCodeParams = {}>(params?: P, options?: RequestOptions): Promise<Outcome<P, InviteCode>> {
     const { dryRun, ...body } = params ?? {};
-    return this.core.request({ method: "POST", path: "/v1/admin/invite-codes", credential: "either", query: dryRunQuery({ dryRun }), body, options });
+    return this.core.request({
+      method: "POST",
+      path: "/v1/admin/invite-codes",
+      credential: "either",
+      query: dryRunQuery({ dryRun }),
+      body,
+      options,
+    });
   }
 
   listInviteCodes(params: ListInviteCodesParams = {}, options?: RequestOptions): PagePromise<InviteCode> {
@@ -117,7 +136,13 @@ export class Admin extends APIResource {
   }
 
   deleteInviteCode<const P extends DryRunOption = {}>(id: string, params?: P, options?: RequestOptions): Promise<Outcome<P, InviteCode>> {
-    return this.core.request({ method: "DELETE", path: path`/v1/admin/invite-codes/${id}`, credential: "either", query: dryRunQuery(params), options });
+    return this.core.request({
+      method: "DELETE",
+      path: path`/v1/admin/invite-codes/${id}`,
+      credential: "either",
+      query: dryRunQuery(params),
+      options,
+    });
   }
 
   digest(params: { window?: "24h" | "7d" | "30d" } = {}, options?: RequestOptions): Promise<Digest> {

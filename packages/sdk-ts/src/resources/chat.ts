@@ -52,8 +52,18 @@ class Completions extends APIResource {
   /** OpenAI-compatible chat completion; with `stream: true`, chunks to `for await` as they arrive. */
   create(params: ChatCompletionCreateParams & { stream: true }, options?: RequestOptions): Promise<Stream<ChatCompletionChunk>>;
   create(params: ChatCompletionCreateParams & { stream?: false }, options?: RequestOptions): Promise<ChatCompletion>;
-  create(params: ChatCompletionCreateParams & { stream?: boolean }, options?: RequestOptions): Promise<ChatCompletion | Stream<ChatCompletionChunk>> {
-    return this.core.request({ method: "POST", path: "/v1/chat/completions", credential: "apiKey", body: params, stream: params.stream === true, options });
+  create(
+    params: ChatCompletionCreateParams & { stream?: boolean },
+    options?: RequestOptions,
+  ): Promise<ChatCompletion | Stream<ChatCompletionChunk>> {
+    return this.core.request({
+      method: "POST",
+      path: "/v1/chat/completions",
+      credential: "apiKey",
+      body: params,
+      stream: params.stream === true,
+      options,
+    });
   }
 }
 

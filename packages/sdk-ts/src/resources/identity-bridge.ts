@@ -109,7 +109,8 @@ export class IdentityBridge extends APIResource {
       if ("status" in result) return result;
       onPoll?.(result);
       if (result.error === "slow_down") interval += 5;
-      else if (result.error === "access_denied" || result.error === "expired_token") throw new DeviceFlowError(result.error, result.error_description);
+      else if (result.error === "access_denied" || result.error === "expired_token")
+        throw new DeviceFlowError(result.error, result.error_description);
       if (Date.now() > deadline) throw new DeviceFlowError("expired_token", "The device code expired before it was confirmed.");
     }
   }

@@ -38,7 +38,11 @@ export function printTable(rows: object[], columns: string[]): void {
   const cell = (v: unknown) => (v === null || v === undefined ? "-" : String(v));
   const at = (r: object, c: string) => cell((r as Record<string, unknown>)[c]);
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => at(r, c).length)));
-  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i]!)).join("  ").trimEnd();
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => v.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd();
   process.stdout.write(`${line(columns.map((c) => c.toUpperCase()))}\n`);
   for (const r of rows) process.stdout.write(`${line(columns.map((c) => at(r, c)))}\n`);
 }

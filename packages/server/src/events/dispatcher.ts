@@ -93,10 +93,12 @@ export class Dispatcher {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       // Deliveries started by the poll inherit the untracked context, handlers' queries included.
-      this.tick = this.db.untracked(() => this.runOnce()).finally(() => {
-        this.tick = undefined;
-        this.schedule();
-      });
+      this.tick = this.db
+        .untracked(() => this.runOnce())
+        .finally(() => {
+          this.tick = undefined;
+          this.schedule();
+        });
     }, this.config.BR_EVENTS_POLL_MS);
     this.timer.unref();
   }

@@ -59,10 +59,7 @@ export const apiKeySecurity = [{ ApiKey: [] }];
 export const jwtSecurity = [{ OidcJwt: [] }];
 
 export const TenantIdHeader = z.object({
-  "x-br-tenant-id": z
-    .string()
-    .optional()
-    .openapi({ description: "Tenant to act in, for identities with several memberships." }),
+  "x-br-tenant-id": z.string().optional().openapi({ description: "Tenant to act in, for identities with several memberships." }),
 });
 
 export const TenantSummary = z
@@ -76,9 +73,7 @@ export const TenantSummary = z
 
 export const MembershipRole = z.enum(["owner", "admin", "member"]);
 
-export const Membership = z
-  .object({ tenant: TenantSummary, role: MembershipRole, joined_at: z.string() })
-  .openapi("Membership");
+export const Membership = z.object({ tenant: TenantSummary, role: MembershipRole, joined_at: z.string() }).openapi("Membership");
 
 export const OPENAPI_INFO = {
   openapi: "3.1.0",

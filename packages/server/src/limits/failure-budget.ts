@@ -13,7 +13,11 @@ export interface FailureBudget {
  * guess is refused (it looked nothing up) and when it ends any way but `isMiss` — a right guess, or
  * a failure that says nothing about the secret, costs nothing.
  */
-export async function guessWithinBudgets<T>(budgets: FailureBudget[], guess: () => Promise<T>, isMiss: (err: unknown) => boolean): Promise<T> {
+export async function guessWithinBudgets<T>(
+  budgets: FailureBudget[],
+  guess: () => Promise<T>,
+  isMiss: (err: unknown) => boolean,
+): Promise<T> {
   // allSettled, not all: one refusal must not leave another budget's charge unsettled (and unrefunded).
   const charged = await Promise.allSettled(budgets.map((b) => b.limiter.consume(b.key)));
   const refund = () => Promise.all(budgets.filter((_, i) => charged[i]!.status === "fulfilled").map((b) => b.limiter.refund(b.key)));

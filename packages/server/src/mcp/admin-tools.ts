@@ -9,7 +9,9 @@ const paging = {
   cursor: z.string().max(500).optional().describe("next_cursor of the previous page."),
 };
 const tenantId = { id: z.uuid().describe("Tenant id.") };
-const reason = { reason: z.string().trim().min(1).max(500).optional().describe("Why; kept in the status history and sent with the event.") };
+const reason = {
+  reason: z.string().trim().min(1).max(500).optional().describe("Why; kept in the status history and sent with the event."),
+};
 const windows = Object.keys(DIGEST_WINDOWS) as [DigestWindow, ...DigestWindow[]];
 
 /** Platform-admin tools (DESIGN.md §6), each over the same service as its /v1/admin route. */

@@ -13,7 +13,8 @@ export const MCP_SERVER_INFO = { name: "brainstormrouter", version: "0.1.0" };
  */
 export function createMcpServer(deps: Deps, caller: McpCaller): McpServer {
   const server = new McpServer(MCP_SERVER_INFO, {
-    instructions: "BrainstormRouter: tenant information, and for platform admins the admin tools (tenants, approvals, invite codes, digest). Mutating tools accept dry_run.",
+    instructions:
+      "BrainstormRouter: tenant information, and for platform admins the admin tools (tenants, approvals, invite codes, digest). Mutating tools accept dry_run.",
   });
   const tools = [
     ...TENANT_TOOLS,

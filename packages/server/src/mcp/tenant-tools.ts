@@ -42,7 +42,8 @@ export const TENANT_ADMIN_TOOLS: ToolSpec[] = [
     name: "br_start_device_link",
     operationId: "identityBridge.authorizeDevice",
     title: "Start device link",
-    description: "RFC 8628 device flow: show the human user_code and verification_uri, then call br_poll_device_link every `interval` seconds.",
+    description:
+      "RFC 8628 device flow: show the human user_code and verification_uri, then call br_poll_device_link every `interval` seconds.",
     input: { role: MembershipRole.optional().describe("Role an identity new to the tenant gets (default owner).") },
     mutation: true,
     run: (deps, { actor }, { role }) => authorizeDevice(deps, actor, { role: role ?? "owner" }),
@@ -51,7 +52,8 @@ export const TENANT_ADMIN_TOOLS: ToolSpec[] = [
     name: "br_poll_device_link",
     operationId: "identityBridge.pollDeviceToken",
     title: "Poll device link",
-    description: "status linked once the human confirmed; otherwise error authorization_pending, slow_down (wait 5 s more), access_denied or expired_token.",
+    description:
+      "status linked once the human confirmed; otherwise error authorization_pending, slow_down (wait 5 s more), access_denied or expired_token.",
     input: { device_code: z.string().min(1).max(256) },
     mutation: false,
     run: async (deps, { actor }, { device_code }) => {

@@ -21,7 +21,11 @@ export function echoProvider(config: EchoConfig): Provider {
         created: Math.floor(Date.now() / 1000),
         model: call.body.model,
         choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" }],
-        usage: { prompt_tokens: usage.promptTokens, completion_tokens: usage.completionTokens, total_tokens: usage.promptTokens + usage.completionTokens },
+        usage: {
+          prompt_tokens: usage.promptTokens,
+          completion_tokens: usage.completionTokens,
+          total_tokens: usage.promptTokens + usage.completionTokens,
+        },
       });
       return { json, usage };
     },
@@ -51,8 +55,7 @@ function* streamEvents(call: ChatCall): Generator<string> {
   const { body, requestId } = call;
   const base = { id: `chatcmpl-${requestId}`, object: "chat.completion.chunk", created: Math.floor(Date.now() / 1000), model: body.model };
   const frame = (data: unknown) => `data: ${JSON.stringify(data)}\n\n`;
-  const chunk = (delta: object, finish: string | null = null) =>
-    frame({ ...base, choices: [{ index: 0, delta, finish_reason: finish }] });
+  const chunk = (delta: object, finish: string | null = null) => frame({ ...base, choices: [{ index: 0, delta, finish_reason: finish }] });
   const text = reply(body);
   yield chunk({ role: "assistant", content: "" });
   for (const piece of text.match(/\s*\S+/g) ?? []) yield chunk({ content: piece });

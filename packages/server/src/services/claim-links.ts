@@ -41,7 +41,14 @@ export async function createClaimLink(deps: LinkDeps, actor: Actor, options: Par
       createdBy: actor.userId,
     }),
   );
-  return { id: link.id, token: link.token, url: link.url, role: link.role, max_uses: link.max_uses, expires_at: link.expires_at.toISOString() };
+  return {
+    id: link.id,
+    token: link.token,
+    url: link.url,
+    role: link.role,
+    max_uses: link.max_uses,
+    expires_at: link.expires_at.toISOString(),
+  };
 }
 
 /** The terminal's "open the dashboard as me" link: single use, 7 days, owner. */
@@ -78,13 +85,7 @@ type ClaimTokenRow = NonNullable<Awaited<ReturnType<typeof revokeClaimToken>>>;
 
 function claimLinkView(row: ClaimTokenRow) {
   const usesLeft = row.max_uses - row.used_count;
-  const state = row.revoked_at
-    ? "revoked"
-    : row.expires_at.getTime() <= Date.now()
-      ? "expired"
-      : usesLeft === 0
-        ? "used_up"
-        : "active";
+  const state = row.revoked_at ? "revoked" : row.expires_at.getTime() <= Date.now() ? "expired" : usesLeft === 0 ? "used_up" : "active";
   return {
     id: row.id,
     kind: row.kind,

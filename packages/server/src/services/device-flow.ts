@@ -156,18 +156,30 @@ export async function lookupDevice(deps: DeviceDeps, identity: Identity, address
  */
 async function findPendingDevice(deps: DeviceDeps, identity: Identity, address: string, input: string) {
   const window = CONFIRM_FAILURE_WINDOW_SECONDS;
-  const byIdentity = deps.limits.limiter({ name: "device-confirm-identity", points: deps.config.BR_DEVICE_CONFIRM_FAILURES_PER_IDENTITY, durationSeconds: window });
-  const byAddress = deps.limits.limiter({ name: "device-confirm-address", points: deps.config.BR_DEVICE_CONFIRM_FAILURES_PER_ADDRESS, durationSeconds: window });
+  const byIdentity = deps.limits.limiter({
+    name: "device-confirm-identity",
+    points: deps.config.BR_DEVICE_CONFIRM_FAILURES_PER_IDENTITY,
+    durationSeconds: window,
+  });
+  const byAddress = deps.limits.limiter({
+    name: "device-confirm-address",
+    points: deps.config.BR_DEVICE_CONFIRM_FAILURES_PER_ADDRESS,
+    durationSeconds: window,
+  });
   const budgets = [
     { limiter: byIdentity, key: identity.subject },
     { limiter: byAddress, key: address },
   ];
-  return guessWithinBudgets(budgets, async () => {
-    const userCode = normalizeUserCode(input);
-    const found = userCode ? await deps.db.asApp((tx) => lookupPendingDevice(tx, userCode)) : undefined;
-    if (!found) throw invalidUserCode();
-    return found;
-  }, (err) => err instanceof AppError && err.code === "invalid_user_code");
+  return guessWithinBudgets(
+    budgets,
+    async () => {
+      const userCode = normalizeUserCode(input);
+      const found = userCode ? await deps.db.asApp((tx) => lookupPendingDevice(tx, userCode)) : undefined;
+      if (!found) throw invalidUserCode();
+      return found;
+    },
+    (err) => err instanceof AppError && err.code === "invalid_user_code",
+  );
 }
 
 const invalidUserCode = () => new AppError("invalid_user_code");
@@ -185,7 +197,13 @@ function assertDecidable<T extends { status: string; expired: boolean }>(device:
 async function ensureMember(tx: Tx, identity: Identity, tenantId: string, role: MembershipRole) {
   const existing = await findMemberBySubject(tx, identity.subject);
   if (existing) return { userId: existing.user_id, role: existing.role, created: false };
-  const user = await insertUser(tx, { tenantId, kind: "human", role: userRoleFor(role), externalId: identity.subject, email: identity.email });
+  const user = await insertUser(tx, {
+    tenantId,
+    kind: "human",
+    role: userRoleFor(role),
+    externalId: identity.subject,
+    email: identity.email,
+  });
   await insertMembership(tx, { externalId: identity.subject, tenantId, userId: user.id, role });
   return { userId: user.id, role, created: true };
 }

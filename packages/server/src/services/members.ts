@@ -93,7 +93,9 @@ async function afterRevocation(deps: MemberDeps, revoked: Revoked) {
   await deps.keyCache.invalidate({ keyIds: revoked.keyIds });
   for (const hash of revoked.deviceCodeHashes) {
     // Best effort: the database already says expired, and a cached "pending" lives 30 s at most.
-    await deps.devicePolls.decided(hash).catch((err: unknown) => deps.log.warn({ err }, "could not mark a device decided in the poll cache"));
+    await deps.devicePolls
+      .decided(hash)
+      .catch((err: unknown) => deps.log.warn({ err }, "could not mark a device decided in the poll cache"));
   }
 }
 

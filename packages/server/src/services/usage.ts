@@ -34,6 +34,11 @@ export async function usageByDay(deps: Pick<Deps, "db">, actor: Actor, days: num
   const sum = (k: keyof Omit<UsageDay, "date">) => data.reduce((n, d) => n + d[k], 0);
   return {
     days: data,
-    totals: { requests: sum("requests"), errors: sum("errors"), prompt_tokens: sum("prompt_tokens"), completion_tokens: sum("completion_tokens") },
+    totals: {
+      requests: sum("requests"),
+      errors: sum("errors"),
+      prompt_tokens: sum("prompt_tokens"),
+      completion_tokens: sum("completion_tokens"),
+    },
   };
 }

@@ -75,11 +75,7 @@ export function redeemClaimToken(tx: Tx, id: string) {
 const CLAIM_TOKEN_VIEW = ["id", "role", "kind", "max_uses", "used_count", "expires_at", "revoked_at", "created_at", "created_by"] as const;
 
 export function findClaimToken(tx: Tx, id: string) {
-  return tx
-    .selectFrom("claim_tokens")
-    .select(CLAIM_TOKEN_VIEW)
-    .where("id", "=", id)
-    .executeTakeFirst();
+  return tx.selectFrom("claim_tokens").select(CLAIM_TOKEN_VIEW).where("id", "=", id).executeTakeFirst();
 }
 
 export function listClaimTokens(tx: Tx, page: Page) {

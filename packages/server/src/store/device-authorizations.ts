@@ -51,11 +51,7 @@ export function lockDeviceByCodeHash(tx: Tx, deviceCodeHash: string) {
 }
 
 export function recordPoll(tx: Tx, id: string, interval: number) {
-  return tx
-    .updateTable("device_authorizations")
-    .set({ last_polled_at: sql<Date>`now()`, interval })
-    .where("id", "=", id)
-    .execute();
+  return tx.updateTable("device_authorizations").set({ last_polled_at: sql<Date>`now()`, interval }).where("id", "=", id).execute();
 }
 
 export function setIntervalByCodeHash(tx: Tx, deviceCodeHash: string, interval: number) {

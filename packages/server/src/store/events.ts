@@ -105,7 +105,11 @@ export function markDelivered(tx: Tx, id: string) {
 }
 
 export function scheduleRetry(tx: Tx, id: string, delayMs: number, error: string) {
-  return tx.updateTable("event_deliveries").set({ next_at: afterMs(delayMs), last_error: error }).where("id", "=", id).execute();
+  return tx
+    .updateTable("event_deliveries")
+    .set({ next_at: afterMs(delayMs), last_error: error })
+    .where("id", "=", id)
+    .execute();
 }
 
 export function markFailed(tx: Tx, id: string, error: string) {

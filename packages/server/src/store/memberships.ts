@@ -21,10 +21,7 @@ export interface ClaimableRow {
   tenant_status: TenantStatus;
 }
 
-export function insertMembership(
-  tx: Tx,
-  m: { externalId: string; tenantId: string; userId: string; role: MembershipRole },
-) {
+export function insertMembership(tx: Tx, m: { externalId: string; tenantId: string; userId: string; role: MembershipRole }) {
   return tx
     .insertInto("tenant_memberships")
     .values({ external_id: m.externalId, tenant_id: m.tenantId, user_id: m.userId, role: m.role })

@@ -12,9 +12,7 @@ export async function migrate(db: Database): Promise<string[]> {
   return db.ownerSession(async (exec) => {
     await exec(`SELECT pg_advisory_lock(${LOCK_ID})`);
     try {
-      await exec(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
-      );
+      await exec("CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())");
       const applied = new Set((await exec("SELECT name FROM schema_migrations")).map((r) => r.name));
       const ran: string[] = [];
       for (const file of files) {

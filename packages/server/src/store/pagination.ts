@@ -45,7 +45,6 @@ export function afterCursor(alias: string, cursor: string | undefined): RawBuild
 export function pageOf<T extends { id: string; cursor_at: string }>(rows: T[], limit: number) {
   const data = rows.slice(0, limit);
   const last = data.at(-1);
-  const next_cursor =
-    rows.length > limit && last ? Buffer.from(JSON.stringify([last.cursor_at, last.id])).toString("base64url") : null;
+  const next_cursor = rows.length > limit && last ? Buffer.from(JSON.stringify([last.cursor_at, last.id])).toString("base64url") : null;
   return { data, next_cursor };
 }

@@ -44,8 +44,8 @@ describe.each(ENGINES)("admin API on %s", (engine) => {
 
     it("accepts an API key whose user id is on the allow-list", async () => {
       const reg = await registerTenant(server, { active: true });
-      const userId = await server.deps.db.asPlatform(async (tx) =>
-        (await tx.selectFrom("api_keys").select("user_id").where("id", "=", reg.keyId).executeTakeFirstOrThrow()).user_id!,
+      const userId = await server.deps.db.asPlatform(
+        async (tx) => (await tx.selectFrom("api_keys").select("user_id").where("id", "=", reg.keyId).executeTakeFirstOrThrow()).user_id!,
       );
       (server.deps.config.platformAdminIds as Set<string>).add(userId);
       try {
@@ -59,8 +59,9 @@ describe.each(ENGINES)("admin API on %s", (engine) => {
     it("accepts a JWT whose per-tenant user id (not subject) is on the allow-list", async () => {
       const token = await humanToken("ops@br.test");
       expect((await server.request("/auth/provision", { token, body: { tenant_name: "Ops" } })).status).toBeLessThan(300);
-      const userId = await server.deps.db.asPlatform(async (tx) =>
-        (await tx.selectFrom("users").select("id").where("external_id", "=", "user|ops@br.test").executeTakeFirstOrThrow()).id,
+      const userId = await server.deps.db.asPlatform(
+        async (tx) =>
+          (await tx.selectFrom("users").select("id").where("external_id", "=", "user|ops@br.test").executeTakeFirstOrThrow()).id,
       );
       expect((await server.request("/v1/admin/tenants", { token })).status).toBe(403);
       (server.deps.config.platformAdminIds as Set<string>).add(userId);
@@ -129,7 +130,11 @@ describe.each(ENGINES)("admin API on %s", (engine) => {
       expect((await server.request("/v1/tenant", { token: reg.key })).body.error.code).toBe("tenant_pending");
       const res = await post(`/v1/admin/tenants/${reg.tenantId}/approve`);
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ dry_run: false, executed: { action: "approve_tenant", from: "pending", to: "active" }, tenant: { status: "active" } });
+      expect(res.body).toMatchObject({
+        dry_run: false,
+        executed: { action: "approve_tenant", from: "pending", to: "active" },
+        tenant: { status: "active" },
+      });
       expect((await server.request("/v1/tenant", { token: reg.key })).status).toBe(200);
       const events = await server.deps.db.asPlatform((tx) =>
         tx.selectFrom("platform_events").select(["type", "data"]).where("tenant_id", "=", reg.tenantId).orderBy("created_at").execute(),
@@ -184,7 +189,10 @@ describe.each(ENGINES)("admin API on %s", (engine) => {
       const reg = await registerTenant(server, { active: true });
       const before = await tableCounts(server);
       const res = await post(`/v1/admin/tenants/${reg.tenantId}/suspend?dry_run=true`, { reason: "maybe" });
-      expect(res.body).toMatchObject({ dry_run: true, would_execute: { action: "suspend_tenant", from: "active", to: "suspended", reason: "maybe" } });
+      expect(res.body).toMatchObject({
+        dry_run: true,
+        would_execute: { action: "suspend_tenant", from: "active", to: "suspended", reason: "maybe" },
+      });
       expect(await tableCounts(server)).toEqual(before);
       expect((await server.request("/v1/tenant", { token: reg.key })).status).toBe(200);
     });
@@ -207,7 +215,14 @@ describe.each(ENGINES)("admin API on %s", (engine) => {
     it("creates a named code (201) and refuses the same code in another case with 409", async () => {
       const res = await post("/v1/admin/invite-codes", { code: "Spring-Launch", max_uses: 2, note: "launch week" });
       expect(res.status).toBe(201);
-      expect(res.body).toMatchObject({ code: "Spring-Launch", max_uses: 2, used_count: 0, uses_left: 2, note: "launch week", status: "active" });
+      expect(res.body).toMatchObject({
+        code: "Spring-Launch",
+        max_uses: 2,
+        used_count: 0,
+        uses_left: 2,
+        note: "launch week",
+        status: "active",
+      });
       const dup = await post("/v1/admin/invite-codes", { code: "SPRING-launch" });
       expect(dup.status).toBe(409);
       expect(dup.body.error.code).toBe("invite_code_exists");
@@ -244,7 +259,10 @@ describe.each(ENGINES)("admin API on %s", (engine) => {
         would_execute: { action: "create_invite_code", code: "never-made", generated: false, max_uses: 5, expires_at: null, note: null },
       });
       const dryDelete = await server.request(`/v1/admin/invite-codes/${created.body.id}?dry_run=true`, { token: admin, method: "DELETE" });
-      expect(dryDelete.body).toMatchObject({ dry_run: true, would_execute: { action: "delete_invite_code", id: created.body.id, from: "active", to: "revoked" } });
+      expect(dryDelete.body).toMatchObject({
+        dry_run: true,
+        would_execute: { action: "delete_invite_code", id: created.body.id, from: "active", to: "revoked" },
+      });
       expect(await tableCounts(server)).toEqual(before);
     });
 
@@ -272,15 +290,35 @@ describe.each(ENGINES)("admin API on %s", (engine) => {
     it("reports tenants by status, window counts, oldest pending, keys, usage, redemptions and highlights", async () => {
       const waiting = await registerTenant(server, { name: "Waiting Lab" });
       await server.deps.db.asPlatform((tx) =>
-        tx.updateTable("tenants").set({ created_at: new Date(Date.now() - 26 * 3_600_000) }).where("id", "=", waiting.tenantId).execute(),
+        tx
+          .updateTable("tenants")
+          .set({ created_at: new Date(Date.now() - 26 * 3_600_000) })
+          .where("id", "=", waiting.tenantId)
+          .execute(),
       );
       const busy = await registerTenant(server, { active: true, name: "Busy Lab" });
       await server.deps.db.asPlatform((tx) =>
         tx
           .insertInto("usage_events")
           .values([
-            { tenant_id: busy.tenantId, key_id: busy.keyId, model: "echo", prompt_tokens: 10, completion_tokens: 5, latency_ms: 1, status: 200 },
-            { tenant_id: busy.tenantId, key_id: busy.keyId, model: "echo", prompt_tokens: 1, completion_tokens: 0, latency_ms: 1, status: 500 },
+            {
+              tenant_id: busy.tenantId,
+              key_id: busy.keyId,
+              model: "echo",
+              prompt_tokens: 10,
+              completion_tokens: 5,
+              latency_ms: 1,
+              status: 200,
+            },
+            {
+              tenant_id: busy.tenantId,
+              key_id: busy.keyId,
+              model: "echo",
+              prompt_tokens: 1,
+              completion_tokens: 0,
+              latency_ms: 1,
+              status: 500,
+            },
           ])
           .execute(),
       );
@@ -298,7 +336,8 @@ describe.each(ENGINES)("admin API on %s", (engine) => {
       expect(d.invite_redemptions).toBeGreaterThanOrEqual(1);
       expect(d.highlights[0]).toMatch(/^\d+ tenants? waiting for approval, oldest 26 h \(Waiting Lab\)\.$/);
       expect(d.highlights.join(" ")).toContain("2 requests and 16 tokens in the last 24 h, 1 failed (50%); busiest tenant Busy Lab");
-      for (const window of ["7d", "30d"]) expect((await server.request(`/v1/admin/digest?window=${window}`, { token: admin })).body.window).toBe(window);
+      for (const window of ["7d", "30d"])
+        expect((await server.request(`/v1/admin/digest?window=${window}`, { token: admin })).body.window).toBe(window);
       expect((await server.request("/v1/admin/digest?window=1y", { token: admin })).status).toBe(400);
     });
   });

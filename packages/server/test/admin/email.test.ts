@@ -54,7 +54,11 @@ describe.each(ENGINES)("email through Resend on %s", (engine) => {
     const outbox = await server.deps.db.asPlatform((tx) => tx.selectFrom("platform_events").select("data").execute());
     expect(JSON.stringify(outbox)).not.toMatch(CLAIM_TOKEN);
     const stored = await server.deps.db.asPlatform((tx) =>
-      tx.selectFrom("claim_tokens").select(["kind", "role", "max_uses", "expires_at", "tenant_id"]).where("token_hash", "=", sha256(token)).executeTakeFirstOrThrow(),
+      tx
+        .selectFrom("claim_tokens")
+        .select(["kind", "role", "max_uses", "expires_at", "tenant_id"])
+        .where("token_hash", "=", sha256(token))
+        .executeTakeFirstOrThrow(),
     );
     expect(stored).toMatchObject({ kind: "registration", role: "owner", max_uses: 1, tenant_id: reg.tenantId });
     expect((stored.expires_at.getTime() - Date.now()) / 86_400_000).toBeGreaterThan(29.9);
@@ -85,7 +89,11 @@ describe.each(ENGINES)("email through Resend on %s", (engine) => {
   it("rides out 500s and a 429 with Retry-After: every email ends delivered once, none lost", async () => {
     await deliveriesIdle(server, "email.%");
     resend.failNext(3, { status: 500, body: { statusCode: 500, name: "internal_server_error", message: "boom" } });
-    resend.failNext(1, { status: 429, headers: { "retry-after": "1" }, body: { statusCode: 429, name: "rate_limit_exceeded", message: "slow down" } });
+    resend.failNext(1, {
+      status: 429,
+      headers: { "retry-after": "1" },
+      body: { statusCode: 429, name: "rate_limit_exceeded", message: "slow down" },
+    });
     const regs = [await registerTenant(server), await registerTenant(server)];
     const rows = await waitFor("all four emails settled", async () => {
       const all = [...(await emailDeliveries(server, regs[0]!.tenantId)), ...(await emailDeliveries(server, regs[1]!.tenantId))];

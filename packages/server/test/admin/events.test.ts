@@ -57,7 +57,11 @@ describe.each(ENGINES)("event bus on %s", (engine) => {
       expect(exact.types()).toEqual(["tenant.approved"]);
       expect(family.types().sort()).toEqual(["tenant.activated", "tenant.approved", "tenant.signup"]);
       expect(all.types().sort()).toEqual(["tenant.activated", "tenant.approved", "tenant.signup"]);
-      expect(all.calls[0]!.event).toMatchObject({ id: expect.any(String), timestamp: expect.any(String), data: { tenantId: reg.tenantId } });
+      expect(all.calls[0]!.event).toMatchObject({
+        id: expect.any(String),
+        timestamp: expect.any(String),
+        data: { tenantId: reg.tenantId },
+      });
       expect(device.calls).toEqual([]);
       expect(await deliveries(server, "t-device")).toEqual([]);
     } finally {
@@ -134,7 +138,9 @@ describe.each(ENGINES)("event bus on %s", (engine) => {
     expect(claim).toMatchObject({ attempts: 1 });
     server.deps.events.subscribe(ghost.subscriber);
     try {
-      const done = await waitFor("the orphaned delivery", async () => (await deliveries(server, "t-ghost")).find((r) => r.status === "delivered"));
+      const done = await waitFor("the orphaned delivery", async () =>
+        (await deliveries(server, "t-ghost")).find((r) => r.status === "delivered"),
+      );
       expect(done.attempts).toBe(2);
       expect(ghost.calls.map((c) => c.event.id)).toEqual([event.id]);
     } finally {
@@ -199,7 +205,10 @@ describe.each(ENGINES)("restart on %s", (engine: EngineName) => {
     const second = probe("t-restart", ["tenant.signup"]);
     const b = await start([second.subscriber]);
     try {
-      await waitFor("all five signups delivered", async () => (await deliveries(b, "t-restart")).filter((r) => r.status === "delivered").length === 5);
+      await waitFor(
+        "all five signups delivered",
+        async () => (await deliveries(b, "t-restart")).filter((r) => r.status === "delivered").length === 5,
+      );
       const rows = await deliveries(b, "t-restart");
       expect(rows).toHaveLength(5);
       expect(new Set(second.calls.map((c) => c.deliveryId))).toEqual(new Set(rows.map((r) => r.id)));

@@ -48,7 +48,9 @@ describe.each(ENGINES)("the founder's day on %s", (engine) => {
     );
     const buttons = message.body.blocks.find((b: { type: string }) => b.type === "actions").elements;
     expect(buttons.map((b: { action_id: string }) => b.action_id)).toEqual(["approve_tenant", "reject_tenant"]);
-    const founderMail = await waitFor("the founder's email", () => resend.inbox(FOUNDER).find((m) => m.body.subject.includes("Night Owl Agents")));
+    const founderMail = await waitFor("the founder's email", () =>
+      resend.inbox(FOUNDER).find((m) => m.body.subject.includes("Night Owl Agents")),
+    );
     expect(founderMail.body.text).toContain(`/v1/admin/tenants/${tenantId}/approve`);
 
     // 3. The founder clicks Approve in Slack; the request is signed as Slack signs it.
@@ -65,10 +67,20 @@ describe.each(ENGINES)("the founder's day on %s", (engine) => {
 
     // 5. The admin suspends: a dry run first (nothing happens), then for real.
     const admin = await founderToken();
-    const dry = await server.request(`/v1/admin/tenants/${tenantId}/suspend?dry_run=true`, { token: admin, body: { reason: "runaway spend" } });
+    const dry = await server.request(`/v1/admin/tenants/${tenantId}/suspend?dry_run=true`, {
+      token: admin,
+      body: { reason: "runaway spend" },
+    });
     expect(dry.body).toEqual({
       dry_run: true,
-      would_execute: { action: "suspend_tenant", id: tenantId, from: "active", to: "suspended", reason: "runaway spend", events: ["tenant.suspended"] },
+      would_execute: {
+        action: "suspend_tenant",
+        id: tenantId,
+        from: "active",
+        to: "suspended",
+        reason: "runaway spend",
+        events: ["tenant.suspended"],
+      },
     });
     expect((await server.request("/v1/tenant", { token: key })).status).toBe(200);
     const suspended = await server.request(`/v1/admin/tenants/${tenantId}/suspend`, { token: admin, body: { reason: "runaway spend" } });

@@ -26,7 +26,11 @@ describe.each(RACE_ENGINES)("admin races on %s", (engine) => {
     expect(statuses.filter((s) => s === 201)).toHaveLength(3);
     expect(statuses.filter((s) => s === 400)).toHaveLength(47);
     const list = await server.request("/v1/admin/invite-codes?limit=200", { token: admin });
-    expect(list.body.data.find((i: { id: string }) => i.id === created.body.id)).toMatchObject({ used_count: 3, uses_left: 0, status: "used_up" });
+    expect(list.body.data.find((i: { id: string }) => i.id === created.body.id)).toMatchObject({
+      used_count: 3,
+      uses_left: 0,
+      status: "used_up",
+    });
   });
 
   it("lets exactly one of 20 concurrent decisions (approve vs reject) win; history and outbox record one", async () => {

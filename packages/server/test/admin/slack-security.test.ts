@@ -6,7 +6,9 @@ import { ENGINES } from "../support/services.js";
 import { buttonClick, deliveriesIdle, founderToken, SLACK_ADMIN, SLACK_SIGNING_SECRET, slackRequest, startAdminServer } from "./support.js";
 
 const statusOf = (server: TestServer, id: string) =>
-  server.deps.db.asPlatform(async (tx) => (await tx.selectFrom("tenants").select("status").where("id", "=", id).executeTakeFirstOrThrow()).status);
+  server.deps.db.asPlatform(
+    async (tx) => (await tx.selectFrom("tenants").select("status").where("id", "=", id).executeTakeFirstOrThrow()).status,
+  );
 
 const slackDelivery = (server: TestServer, tenantId: string) =>
   server.deps.db.asPlatform((tx) =>
@@ -51,7 +53,8 @@ describe.each(ENGINES)("Slack security on %s", (engine) => {
     const req = slackRequest(buttonClick("approve_tenant", tenantId, SLACK_ADMIN, responseUrl));
     return server.request("/webhooks/slack/action", { rawBody: req.rawBody, headers: req.headers });
   };
-  const updatesOf = (tenantId: string) => slack.to("/api/chat.update").filter((r) => JSON.stringify(r.body.blocks).includes(`tenant:${tenantId}`));
+  const updatesOf = (tenantId: string) =>
+    slack.to("/api/chat.update").filter((r) => JSON.stringify(r.body.blocks).includes(`tenant:${tenantId}`));
 
   it("a stale Approve button does not re-activate a tenant suspended through the API", async () => {
     const reg = await registerTenant(server);
@@ -88,7 +91,9 @@ describe.each(ENGINES)("Slack security on %s", (engine) => {
     await waitFor("the refused signup post", () => slack.pendingFailures() === 0);
     await admin(server, reg.tenantId, "approve");
     const posted = await signupMessage(reg.tenantId);
-    const notice = slack.posted().findIndex((r) => r.status === 200 && String(r.body.text).includes("Late Lab") && String(r.body.text).includes("was approved"));
+    const notice = slack
+      .posted()
+      .findIndex((r) => r.status === 200 && String(r.body.text).includes("Late Lab") && String(r.body.text).includes("was approved"));
     expect(notice).toBeGreaterThanOrEqual(0);
     expect(notice).toBeLessThan(slack.posted().indexOf(posted));
     const update = await waitFor("the signup message update", () => updatesOf(reg.tenantId)[0]);

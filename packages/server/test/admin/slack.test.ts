@@ -6,7 +6,9 @@ import { ENGINES } from "../support/services.js";
 import { buttonClick, deliveriesIdle, founderToken, SLACK_ADMIN, SLACK_SIGNING_SECRET, slackRequest, startAdminServer } from "./support.js";
 
 const statusOf = (server: TestServer, id: string) =>
-  server.deps.db.asPlatform(async (tx) => (await tx.selectFrom("tenants").select("status").where("id", "=", id).executeTakeFirstOrThrow()).status);
+  server.deps.db.asPlatform(
+    async (tx) => (await tx.selectFrom("tenants").select("status").where("id", "=", id).executeTakeFirstOrThrow()).status,
+  );
 
 describe.each(ENGINES)("Slack on %s", (engine) => {
   let slack: FakeSlack;
@@ -32,7 +34,11 @@ describe.each(ENGINES)("Slack on %s", (engine) => {
     waitFor(`the signup message of ${tenantId}`, () =>
       slack.posted().find((r) => r.status === 200 && JSON.stringify(r.body.blocks ?? []).includes(`tenant:${tenantId}`)),
     );
-  const click = (action: "approve_tenant" | "reject_tenant", tenantId: string, options: { user?: string; timestamp?: number; secret?: string } = {}) => {
+  const click = (
+    action: "approve_tenant" | "reject_tenant",
+    tenantId: string,
+    options: { user?: string; timestamp?: number; secret?: string } = {},
+  ) => {
     const req = slackRequest(buttonClick(action, tenantId, options.user ?? SLACK_ADMIN, slack.responseUrl()), options);
     return { req, send: () => server.request("/webhooks/slack/action", { rawBody: req.rawBody, headers: req.headers }) };
   };
@@ -92,7 +98,9 @@ describe.each(ENGINES)("Slack on %s", (engine) => {
     const req = slackRequest(payload);
     const res = await server.request("/webhooks/slack/action", { rawBody: req.rawBody, headers: req.headers });
     expect(res.body.outcome).toBe("approved");
-    const update = await waitFor("the chat.update of the clicked message", () => slack.to("/api/chat.update").find((r) => r.body.ts === ts));
+    const update = await waitFor("the chat.update of the clicked message", () =>
+      slack.to("/api/chat.update").find((r) => r.body.ts === ts),
+    );
     expect(update.headers.authorization).toBe(`Bearer ${SLACK_BOT_TOKEN}`);
     expect(update.body.channel).toBe("CADMIN");
     expect(update.body.text).toContain(`approved by <@${SLACK_ADMIN}>`);

@@ -37,7 +37,12 @@ export const deliveriesIdle = (server: TestServer, subscriber: string) =>
   waitFor(`no ${subscriber} delivery pending`, async () => {
     const busy = await server.deps.db.asPlatform(async (tx) => [
       ...(await tx.selectFrom("platform_events").select("id").where("dispatched_at", "is", null).execute()),
-      ...(await tx.selectFrom("event_deliveries").select("id").where("subscriber", "like", subscriber).where("status", "=", "pending").execute()),
+      ...(await tx
+        .selectFrom("event_deliveries")
+        .select("id")
+        .where("subscriber", "like", subscriber)
+        .where("status", "=", "pending")
+        .execute()),
     ]);
     return busy.length === 0;
   });
@@ -49,7 +54,9 @@ export function slackRequest(
 ): { rawBody: string; headers: Record<string, string> } {
   const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
   const rawBody = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-  const signature = `v0=${createHmac("sha256", options.secret ?? SLACK_SIGNING_SECRET).update(`v0:${timestamp}:${rawBody}`).digest("hex")}`;
+  const signature = `v0=${createHmac("sha256", options.secret ?? SLACK_SIGNING_SECRET)
+    .update(`v0:${timestamp}:${rawBody}`)
+    .digest("hex")}`;
   return {
     rawBody,
     headers: {
@@ -74,7 +81,14 @@ export function buttonClick(action: "approve_tenant" | "reject_tenant", tenantId
 export async function tableCounts(server: TestServer) {
   return server.deps.db.asPlatform(async (tx) => {
     const n = async (table: "tenants" | "tenant_status_history" | "platform_events" | "invite_codes") =>
-      Number((await tx.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+      Number(
+        (
+          await tx
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<number>().as("n"))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const statuses = await tx.selectFrom("tenants").select(["id", "status", "status_reason"]).orderBy("id").execute();
     const invites = await tx.selectFrom("invite_codes").select(["id", "deleted_at", "used_count"]).orderBy("id").execute();
     return {

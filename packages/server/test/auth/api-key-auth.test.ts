@@ -89,7 +89,9 @@ describe.each(ENGINES)("API-key auth boundary on %s", (engine) => {
   it("serves a status change only after the tenant's cached keys are invalidated", async () => {
     const reg = await registerTenant(server, { active: true });
     await server.request("/v1/tenant", { token: reg.key });
-    await server.deps.db.asPlatform((tx) => tx.updateTable("tenants").set({ status: "suspended" }).where("id", "=", reg.tenantId).execute());
+    await server.deps.db.asPlatform((tx) =>
+      tx.updateTable("tenants").set({ status: "suspended" }).where("id", "=", reg.tenantId).execute(),
+    );
     // Cached: the change is invisible until someone invalidates (admin suspend does).
     expect((await server.request("/v1/tenant", { token: reg.key })).status).toBe(200);
     await server.deps.keyCache.invalidateTenant(reg.tenantId);
@@ -99,7 +101,9 @@ describe.each(ENGINES)("API-key auth boundary on %s", (engine) => {
   it("refuses a revoked key at once after invalidating it, and an expired key", async () => {
     const reg = await registerTenant(server, { active: true });
     await server.request("/v1/tenant", { token: reg.key });
-    await server.deps.db.asPlatform((tx) => tx.updateTable("api_keys").set({ revoked_at: new Date() }).where("id", "=", reg.keyId).execute());
+    await server.deps.db.asPlatform((tx) =>
+      tx.updateTable("api_keys").set({ revoked_at: new Date() }).where("id", "=", reg.keyId).execute(),
+    );
     await server.deps.keyCache.invalidateKey(reg.keyId);
     const revoked = await server.request("/v1/tenant", { token: reg.key });
     expect(revoked.status).toBe(401);
@@ -107,7 +111,11 @@ describe.each(ENGINES)("API-key auth boundary on %s", (engine) => {
 
     const other = await registerTenant(server, { active: true });
     await server.deps.db.asPlatform((tx) =>
-      tx.updateTable("api_keys").set({ expires_at: new Date(Date.now() - 1000) }).where("id", "=", other.keyId).execute(),
+      tx
+        .updateTable("api_keys")
+        .set({ expires_at: new Date(Date.now() - 1000) })
+        .where("id", "=", other.keyId)
+        .execute(),
     );
     const expired = await server.request("/v1/tenant", { token: other.key });
     expect(expired.status).toBe(401);
@@ -118,7 +126,9 @@ describe.each(ENGINES)("API-key auth boundary on %s", (engine) => {
     const reg = await registerTenant(server, { active: true });
     await server.request("/v1/tenant", { token: reg.key });
     const read = () =>
-      server.deps.db.asPlatform((tx) => tx.selectFrom("api_keys").select("last_used_at").where("id", "=", reg.keyId).executeTakeFirstOrThrow());
+      server.deps.db.asPlatform((tx) =>
+        tx.selectFrom("api_keys").select("last_used_at").where("id", "=", reg.keyId).executeTakeFirstOrThrow(),
+      );
     expect((await read()).last_used_at).toBeNull();
     await server.deps.keyUsage.flush();
     expect((await read()).last_used_at).toBeInstanceOf(Date);
@@ -167,15 +177,19 @@ describe.each(ENGINES)("cold key look-ups on %s", (engine) => {
     const from = { "x-forwarded-for": "192.0.2.66" };
     const reg = await registerTenant(server, { active: true });
     await server.request("/v1/tenant", { token: reg.key, headers: from }); // warm
-    for (let i = 0; i < 5; i++) expect((await server.request("/v1/tenant", { token: generateToken(API_KEY_PREFIX), headers: from })).status).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await server.request("/v1/tenant", { token: generateToken(API_KEY_PREFIX), headers: from })).status).toBe(401);
     const refused: number[] = [];
     const spent = await queriesFor(async () => {
-      for (let i = 0; i < 10; i++) refused.push((await server.request("/v1/tenant", { token: generateToken(API_KEY_PREFIX), headers: from })).status);
+      for (let i = 0; i < 10; i++)
+        refused.push((await server.request("/v1/tenant", { token: generateToken(API_KEY_PREFIX), headers: from })).status);
     });
     expect(refused).toEqual(Array(10).fill(429));
     expect(spent).toBe(0);
     // A key this instance already knows still works from there, and other addresses are unaffected.
     expect((await server.request("/v1/tenant", { token: reg.key, headers: from })).status).toBe(200);
-    expect((await server.request("/v1/tenant", { token: generateToken(API_KEY_PREFIX), headers: { "x-forwarded-for": "192.0.2.67" } })).status).toBe(401);
+    expect(
+      (await server.request("/v1/tenant", { token: generateToken(API_KEY_PREFIX), headers: { "x-forwarded-for": "192.0.2.67" } })).status,
+    ).toBe(401);
   });
 });

@@ -25,7 +25,11 @@ describe("JWT verification with a shared HS256 secret", () => {
   });
 
   it.each([
-    ["alg none", async () => unsigned({ sub: "u-1", iss: "https://issuer.test", aud: "authenticated", exp: Math.floor(Date.now() / 1000) + 60 }), "invalid_token"],
+    [
+      "alg none",
+      async () => unsigned({ sub: "u-1", iss: "https://issuer.test", aud: "authenticated", exp: Math.floor(Date.now() / 1000) + 60 }),
+      "invalid_token",
+    ],
     ["another secret", () => signJwt({ sub: "u-1" }, { ...good, secret: "x".repeat(48) }), "invalid_token"],
     ["wrong issuer", () => signJwt({ sub: "u-1" }, { ...good, issuer: "https://evil.test" }), "invalid_token"],
     ["wrong audience", () => signJwt({ sub: "u-1" }, { ...good, audience: "other" }), "invalid_token"],
@@ -61,7 +65,12 @@ describe("JWT verification against an OIDC issuer's JWKS", () => {
   beforeAll(async () => {
     issuer = await startOidcIssuer();
     server = await startTestServer({
-      env: { BR_AUTH_JWT_SECRET: "", BR_AUTH_JWKS_URL: issuer.jwksUrl, BR_AUTH_ISSUER: issuer.issuer, BR_AUTH_AUDIENCE: "brainstormrouter" },
+      env: {
+        BR_AUTH_JWT_SECRET: "",
+        BR_AUTH_JWKS_URL: issuer.jwksUrl,
+        BR_AUTH_ISSUER: issuer.issuer,
+        BR_AUTH_AUDIENCE: "brainstormrouter",
+      },
     });
   });
   afterAll(async () => {

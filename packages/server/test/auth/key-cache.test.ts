@@ -7,7 +7,6 @@ import { MemoryCache } from "../../src/cache/memory.js";
 import { RedisCache } from "../../src/cache/redis.js";
 import { HAS_REDIS, REDIS_URL } from "../support/services.js";
 
-
 const closers: SharedCache[] = [];
 afterEach(async () => {
   await Promise.all(closers.splice(0).map((c) => c.close()));
@@ -63,7 +62,10 @@ describe.runIf(HAS_REDIS)("KeyCache over Redis", () => {
     cache.set("h1", record("k1", "t1"), cache.currentGeneration());
     // Kill only this instance's subscriber connection, not other suites' ones.
     const clients = String(await shared.client.call("CLIENT", "LIST", "TYPE", "pubsub"));
-    const id = clients.split("\n").find((line) => line.includes(`name=brainstormrouter-${p}`))?.match(/id=(\d+)/)?.[1];
+    const id = clients
+      .split("\n")
+      .find((line) => line.includes(`name=brainstormrouter-${p}`))
+      ?.match(/id=(\d+)/)?.[1];
     expect(id).toBeDefined();
     await shared.client.call("CLIENT", "KILL", "ID", id!);
     await expect.poll(() => cache.get("h1"), { timeout: 5000 }).toBeUndefined();

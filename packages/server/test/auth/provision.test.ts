@@ -51,7 +51,9 @@ describe.each(ENGINES)("POST /auth/provision and GET /auth/me on %s", (engine) =
   it("refuses an identity whose only tenant was rejected with 403 tenant_rejected", async () => {
     const token = await humanToken("rejected@lab.test");
     const created = await server.request("/auth/provision", { method: "POST", token });
-    await server.deps.db.asPlatform((tx) => tx.updateTable("tenants").set({ status: "rejected" }).where("id", "=", created.body.tenant.id).execute());
+    await server.deps.db.asPlatform((tx) =>
+      tx.updateTable("tenants").set({ status: "rejected" }).where("id", "=", created.body.tenant.id).execute(),
+    );
     const res = await server.request("/auth/provision", { method: "POST", token });
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe("tenant_rejected");
@@ -136,7 +138,9 @@ describe.each(ENGINES)("POST /auth/provision guessing limits on %s", (engine) =>
     expect((await server.request("/auth/me", { token })).body.memberships).toEqual([]);
     // The code itself is fine, and the refused attempt did not spend a use of it.
     expect((await provisionWith(await freshToken(), freshAddress(), code)).status).toBe(201);
-    const invite = await server.deps.db.asPlatform((tx) => tx.selectFrom("invite_codes").select("used_count").where("code", "=", code).executeTakeFirstOrThrow());
+    const invite = await server.deps.db.asPlatform((tx) =>
+      tx.selectFrom("invite_codes").select("used_count").where("code", "=", code).executeTakeFirstOrThrow(),
+    );
     expect(invite.used_count).toBe(1);
   });
 
@@ -179,7 +183,9 @@ describe.each(RACE_ENGINES)("POST /auth/provision races on %s", (engine) => {
     const results = await Promise.all(
       Array.from({ length: 6 }, () => server.request("/auth/provision", { token, body: code ? { invite_code: code } : {} })),
     );
-    const tenants = await server.deps.db.asPlatform((tx) => tx.selectFrom("tenants").select("id").where("admin_email", "=", email).execute());
+    const tenants = await server.deps.db.asPlatform((tx) =>
+      tx.selectFrom("tenants").select("id").where("admin_email", "=", email).execute(),
+    );
     expect(tenants).toHaveLength(1);
     const tenantId = tenants[0]!.id;
     const memberships = await server.deps.db.asPlatform((tx) =>
@@ -199,7 +205,9 @@ describe.each(RACE_ENGINES)("POST /auth/provision races on %s", (engine) => {
       expect(r.body).toMatchObject({ created: false, role: "owner", tenant: { id: tenantId } });
     }
     if (code) {
-      const invite = await server.deps.db.asPlatform((tx) => tx.selectFrom("invite_codes").select("used_count").where("code", "=", code).executeTakeFirstOrThrow());
+      const invite = await server.deps.db.asPlatform((tx) =>
+        tx.selectFrom("invite_codes").select("used_count").where("code", "=", code).executeTakeFirstOrThrow(),
+      );
       expect(invite.used_count).toBe(1);
     }
   });

@@ -37,7 +37,11 @@ describe.each(caches)("SharedCache (%s)", (_, make) => {
 
   it("delivers published messages to subscribers", async () => {
     const received: string[] = [];
-    await cache.subscribe("chan", (m) => received.push(m), () => undefined);
+    await cache.subscribe(
+      "chan",
+      (m) => received.push(m),
+      () => undefined,
+    );
     await cache.publish("chan", "hello");
     await expect.poll(() => received, { timeout: 2000 }).toEqual(["hello"]);
   });
@@ -84,7 +88,9 @@ describe.runIf(HAS_REDIS)("Limits over Redis are shared between instances", () =
       await redisLimits(b).limiter(spec).consume("ip");
       await expect(redisLimits(a).limiter(spec).consume("ip")).rejects.toBeInstanceOf(RateLimitError);
       // Another deployment on the same Redis (another BR_REDIS_PREFIX) has its own budget.
-      await redisLimits(a, `brt:${randomBytes(4).toString("hex")}:`).limiter(spec).consume("ip");
+      await redisLimits(a, `brt:${randomBytes(4).toString("hex")}:`)
+        .limiter(spec)
+        .consume("ip");
     } finally {
       await a.quit();
       await b.quit();

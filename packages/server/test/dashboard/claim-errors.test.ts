@@ -38,7 +38,11 @@ describe("dashboard: claim links that cannot be used", BROWSER_STORY, () => {
     const reg = await registerTenant(server, { active: true });
     const link = await claimLink(reg.key, { max_uses: 5 });
     await server.deps.db.asPlatform((tx) =>
-      tx.updateTable("claim_tokens").set({ expires_at: new Date(Date.now() - 1000) }).where("token_hash", "=", sha256(link.token)).execute(),
+      tx
+        .updateTable("claim_tokens")
+        .set({ expires_at: new Date(Date.now() - 1000) })
+        .where("token_hash", "=", sha256(link.token))
+        .execute(),
     );
     await tryClaim(link.url);
     await tab.page.getByText("This link has expired").waitFor();
@@ -50,7 +54,9 @@ describe("dashboard: claim links that cannot be used", BROWSER_STORY, () => {
 
   it("says a used-up link is fully redeemed", async () => {
     const reg = await registerTenant(server, { active: true });
-    expect((await server.request("/auth/claim", { token: await devToken("first@lab.test"), body: { token: reg.claimToken } })).status).toBe(201);
+    expect((await server.request("/auth/claim", { token: await devToken("first@lab.test"), body: { token: reg.claimToken } })).status).toBe(
+      201,
+    );
     await tryClaim(reg.claimUrl);
     await tab.page.getByText("This link has been fully redeemed").waitFor();
     expect(expectedFailures(tab.errors, 400)).toEqual([]);
@@ -65,7 +71,9 @@ describe("dashboard: claim links that cannot be used", BROWSER_STORY, () => {
   it("says so when the identity is already a member, without an error tone", async () => {
     const reg = await registerTenant(server, { active: true, name: "Twice Lab" });
     const link = await claimLink(reg.key, { max_uses: 3 });
-    expect((await server.request("/auth/claim", { token: await devToken("visitor@lab.test"), body: { token: link.token } })).status).toBe(201);
+    expect((await server.request("/auth/claim", { token: await devToken("visitor@lab.test"), body: { token: link.token } })).status).toBe(
+      201,
+    );
     await tryClaim(link.url);
     await tab.page.getByText("You're already a member").waitFor();
     await snapshot(tab.page, "17-claim-already-member");

@@ -82,7 +82,11 @@ describe("dashboard: linking a terminal by the device flow", BROWSER_STORY, () =
     const { page } = tab;
     const device = await authorize();
     await server.deps.db.asPlatform((tx) =>
-      tx.updateTable("device_authorizations").set({ expires_at: new Date(Date.now() - 1000) }).where("user_code", "=", device.user_code.replace("-", "")).execute(),
+      tx
+        .updateTable("device_authorizations")
+        .set({ expires_at: new Date(Date.now() - 1000) })
+        .where("user_code", "=", device.user_code.replace("-", ""))
+        .execute(),
     );
     await page.goto(local(device.verification_uri_complete));
     await page.getByText("This code has expired").waitFor();

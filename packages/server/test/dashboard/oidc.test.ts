@@ -24,16 +24,30 @@ async function startIssuer() {
     res.setHeader("access-control-allow-origin", "*");
     if (url.pathname === "/.well-known/openid-configuration") {
       res.setHeader("content-type", "application/json");
-      return res.end(JSON.stringify({ issuer: base, authorization_endpoint: `${base}/authorize`, token_endpoint: `${base}/token`, jwks_uri: `${base}/jwks` }));
+      return res.end(
+        JSON.stringify({
+          issuer: base,
+          authorization_endpoint: `${base}/authorize`,
+          token_endpoint: `${base}/token`,
+          jwks_uri: `${base}/jwks`,
+        }),
+      );
     }
     if (url.pathname === "/jwks") return res.end(JSON.stringify({ keys: [jwk] }));
     if (url.pathname === "/authorize") {
       const p = url.searchParams;
       const ok = p.get("response_type") === "code" && p.get("client_id") === CLIENT_ID && p.get("code_challenge_method") === "S256";
       const code = randomBytes(12).toString("hex");
-      codes.set(code, { challenge: p.get("code_challenge")!, nonce: p.get("nonce")!, redirectUri: p.get("redirect_uri")!, email: state.nextEmail });
+      codes.set(code, {
+        challenge: p.get("code_challenge")!,
+        nonce: p.get("nonce")!,
+        redirectUri: p.get("redirect_uri")!,
+        email: state.nextEmail,
+      });
       const back = new URL(p.get("redirect_uri")!);
-      back.search = new URLSearchParams(ok ? { code, state: p.get("state")! } : { error: "invalid_request", state: p.get("state")! }).toString();
+      back.search = new URLSearchParams(
+        ok ? { code, state: p.get("state")! } : { error: "invalid_request", state: p.get("state")! },
+      ).toString();
       res.statusCode = 302;
       res.setHeader("location", back.toString());
       return res.end();
@@ -45,7 +59,11 @@ async function startIssuer() {
       const form = new URLSearchParams(body);
       const grant = codes.get(form.get("code") ?? "");
       codes.delete(form.get("code") ?? "");
-      const verifierOk = grant && createHash("sha256").update(form.get("code_verifier") ?? "").digest("base64url") === grant.challenge;
+      const verifierOk =
+        grant &&
+        createHash("sha256")
+          .update(form.get("code_verifier") ?? "")
+          .digest("base64url") === grant.challenge;
       res.setHeader("content-type", "application/json");
       if (!grant || !verifierOk || form.get("redirect_uri") !== grant.redirectUri || form.get("client_id") !== CLIENT_ID) {
         res.statusCode = 400;
@@ -78,7 +96,12 @@ describe("dashboard: OIDC sign-in (authorization code + PKCE)", BROWSER_STORY, (
     issuer = await startIssuer();
     [server, browser] = await Promise.all([
       startTestServer({
-        env: { BR_AUTH_ISSUER: issuer.base, BR_AUTH_JWKS_URL: `${issuer.base}/jwks`, BR_AUTH_AUDIENCE: CLIENT_ID, BR_AUTH_CLIENT_ID: CLIENT_ID },
+        env: {
+          BR_AUTH_ISSUER: issuer.base,
+          BR_AUTH_JWKS_URL: `${issuer.base}/jwks`,
+          BR_AUTH_AUDIENCE: CLIENT_ID,
+          BR_AUTH_CLIENT_ID: CLIENT_ID,
+        },
       }),
       launchBrowser(),
     ]);

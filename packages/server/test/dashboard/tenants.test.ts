@@ -128,7 +128,10 @@ describe("dashboard: one identity, many tenants", BROWSER_STORY, () => {
     const { page } = tab;
     tab.errors.length = 0;
     await page.evaluate(() =>
-      sessionStorage.setItem("br.session", JSON.stringify({ token: "e30.e30.forged", email: null, subject: null, expiresAt: Date.now() + 3_600_000 })),
+      sessionStorage.setItem(
+        "br.session",
+        JSON.stringify({ token: "e30.e30.forged", email: null, subject: null, expiresAt: Date.now() + 3_600_000 }),
+      ),
     );
     await page.reload();
     await page.getByText("Your session has ended. Please sign in again.").waitFor();

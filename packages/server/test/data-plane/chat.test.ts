@@ -35,7 +35,11 @@ describe.each(ENGINES)("chat completions on %s", (engine) => {
   });
 
   it("streams through OpenAI's own client, chunk by chunk", async () => {
-    const stream = await client().chat.completions.create({ model: "fake-model", stream: true, messages: [{ role: "user", content: "hi" }] });
+    const stream = await client().chat.completions.create({
+      model: "fake-model",
+      stream: true,
+      messages: [{ role: "user", content: "hi" }],
+    });
     const pieces: string[] = [];
     for await (const chunk of stream) pieces.push(chunk.choices[0]?.delta?.content ?? "");
     expect(pieces.join("")).toBe("Hello there");
@@ -143,7 +147,9 @@ describe.each(ENGINES)("chat completions on %s", (engine) => {
 
   it("refuses a key past its rate_limit_rpm with 429, Retry-After and the envelope, before the upstream", async () => {
     const limited = await registerTenant(server, { active: true });
-    await server.deps.db.asPlatform((tx) => tx.updateTable("api_keys").set({ rate_limit_rpm: 2 }).where("id", "=", limited.keyId).execute());
+    await server.deps.db.asPlatform((tx) =>
+      tx.updateTable("api_keys").set({ rate_limit_rpm: 2 }).where("id", "=", limited.keyId).execute(),
+    );
     await server.deps.keyCache.invalidateKey(limited.keyId);
     expect((await chat({ model: "fake-model" }, limited.key)).status).toBe(200);
     expect((await chat({ model: "fake-model" }, limited.key)).status).toBe(200);

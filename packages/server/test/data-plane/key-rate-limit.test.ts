@@ -17,7 +17,9 @@ describe.each(modes)("per-key rate_limit_rpm with %s limits", (mode) => {
   it("spends each key's own budget: the third request of a 2-rpm key is 429, another key is unaffected", async () => {
     const limited = await registerTenant(server, { active: true });
     const free = await registerTenant(server, { active: true });
-    await server.deps.db.asPlatform((tx) => tx.updateTable("api_keys").set({ rate_limit_rpm: 2 }).where("id", "=", limited.keyId).execute());
+    await server.deps.db.asPlatform((tx) =>
+      tx.updateTable("api_keys").set({ rate_limit_rpm: 2 }).where("id", "=", limited.keyId).execute(),
+    );
     await server.deps.keyCache.invalidateKey(limited.keyId);
     expect(server.deps.limits.kind).toBe(mode);
 

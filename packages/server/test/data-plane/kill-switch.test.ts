@@ -76,11 +76,14 @@ describe.runIf(HAS_REDIS && RACE_ENGINES.length > 0)("kill switch across two ser
     await suspendThrough(a, t.tenantId);
     // B learns of it through Redis, asynchronously to A's answer: poll, far below the 30 s cache TTL
     // that would be the only way out without the broadcast (bench/kill-switch.ts measures the time).
-    await vi.waitFor(async () => {
-      const refused = await chatVia(b.url, t.key);
-      expect(refused.status).toBe(403);
-      expect(refused.body.error.code).toBe("tenant_suspended");
-    }, { timeout: 5_000, interval: 5 });
+    await vi.waitFor(
+      async () => {
+        const refused = await chatVia(b.url, t.key);
+        expect(refused.status).toBe(403);
+        expect(refused.body.error.code).toBe("tenant_suspended");
+      },
+      { timeout: 5_000, interval: 5 },
+    );
   });
 
   it("a key revoked through instance A is refused by instance B (its cached entry dropped on receipt)", async () => {
@@ -88,10 +91,13 @@ describe.runIf(HAS_REDIS && RACE_ENGINES.length > 0)("kill switch across two ser
     const t = await registerVia(a.url);
     expect((await chatVia(b.url, t.key)).status).toBe(200);
     await a.command("revoke-key", { keyId: t.keyId });
-    await vi.waitFor(async () => {
-      const refused = await chatVia(b.url, t.key);
-      expect(refused.status).toBe(401);
-      expect(refused.body.error.code).toBe("api_key_revoked");
-    }, { timeout: 5_000, interval: 5 });
+    await vi.waitFor(
+      async () => {
+        const refused = await chatVia(b.url, t.key);
+        expect(refused.status).toBe(401);
+        expect(refused.body.error.code).toBe("api_key_revoked");
+      },
+      { timeout: 5_000, interval: 5 },
+    );
   });
 });

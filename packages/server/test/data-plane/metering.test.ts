@@ -121,14 +121,19 @@ describe("usage metering across a graceful shutdown", () => {
     const server = await startTestServer({ engine: "pglite", env: { BR_DATA_DIR: dir, BR_USAGE_FLUSH_MS: NEVER } });
     const t = await registerTenant(server, { active: true });
     for (let i = 0; i < 5; i++) {
-      const res = await server.request("/v1/chat/completions", { token: t.key, body: { model: "echo", messages: [{ role: "user", content: "bye" }] } });
+      const res = await server.request("/v1/chat/completions", {
+        token: t.key,
+        body: { model: "echo", messages: [{ role: "user", content: "bye" }] },
+      });
       expect(res.status).toBe(200);
     }
     await server.close();
 
     const db = await Database.open({ dataDir: join(dir, "pgdata") });
     try {
-      const rows = await db.asPlatform((tx) => tx.selectFrom("usage_events").select("status").where("tenant_id", "=", t.tenantId).execute());
+      const rows = await db.asPlatform((tx) =>
+        tx.selectFrom("usage_events").select("status").where("tenant_id", "=", t.tenantId).execute(),
+      );
       expect(rows).toHaveLength(5);
     } finally {
       await db.close();

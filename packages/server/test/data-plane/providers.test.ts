@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.js";
 import { SseUsageTap } from "../../src/providers/sse-usage.js";
 
-const configWith = (providers: unknown) => loadConfig({ BR_PROVIDERS: typeof providers === "string" ? providers : JSON.stringify(providers) });
+const configWith = (providers: unknown) =>
+  loadConfig({ BR_PROVIDERS: typeof providers === "string" ? providers : JSON.stringify(providers) });
 const errorOf = (providers: unknown) => {
   try {
     configWith(providers);
@@ -19,13 +20,17 @@ describe("BR_PROVIDERS", () => {
   });
 
   it("accepts OpenAI-compatible upstreams with defaults filled in", () => {
-    const [p] = configWith([{ type: "openai-compatible", name: "groq", base_url: "https://api.groq.com/openai/v1", api_key: "k", models: ["llama"] }]).BR_PROVIDERS;
+    const [p] = configWith([
+      { type: "openai-compatible", name: "groq", base_url: "https://api.groq.com/openai/v1", api_key: "k", models: ["llama"] },
+    ]).BR_PROVIDERS;
     expect(p).toMatchObject({ name: "groq", timeout_ms: 60_000, connections: 128 });
   });
 
   it("stops start-up with one message naming the variable and the field", () => {
     expect(errorOf("{not json")).toBe("BR_PROVIDERS is not valid JSON (expected an array of provider objects)");
-    expect(errorOf([{ type: "openai-compatible", name: "x", base_url: "ftp://x", models: ["m"] }])).toMatch(/^BR_PROVIDERS \[0\]\.base_url: /);
+    expect(errorOf([{ type: "openai-compatible", name: "x", base_url: "ftp://x", models: ["m"] }])).toMatch(
+      /^BR_PROVIDERS \[0\]\.base_url: /,
+    );
     expect(errorOf([{ type: "openai-compatible", name: "x", base_url: "http://x.test" }])).toMatch(/^BR_PROVIDERS \[0\]\.models: /);
     expect(errorOf([{ type: "magic" }])).toMatch(/^BR_PROVIDERS \[0\]\.type: /);
     expect(errorOf([])).toMatch(/^BR_PROVIDERS /);
@@ -46,14 +51,19 @@ describe("SseUsageTap", () => {
   const frame = (data: unknown) => `data: ${JSON.stringify(data)}\n\n`;
 
   it("counts streamed content even when events are split across network chunks", () => {
-    const text = frame({ choices: [{ delta: { content: "Hello" } }] }) + frame({ choices: [{ delta: { content: " big world" } }] }) + "data: [DONE]\n\n";
+    const text =
+      frame({ choices: [{ delta: { content: "Hello" } }] }) +
+      frame({ choices: [{ delta: { content: " big world" } }] }) +
+      "data: [DONE]\n\n";
     const tap = new SseUsageTap();
     for (let i = 0; i < text.length; i += 7) tap.write(enc.encode(text.slice(i, i + 7)));
     expect(tap.usage(4)).toEqual({ promptTokens: 4, completionTokens: 3 });
   });
 
   it("prefers the upstream's usage chunk, and survives multi-byte characters cut in half", () => {
-    const bytes = enc.encode(frame({ choices: [{ delta: { content: "héllo" } }] }) + frame({ choices: [], usage: { prompt_tokens: 11, completion_tokens: 22 } }));
+    const bytes = enc.encode(
+      frame({ choices: [{ delta: { content: "héllo" } }] }) + frame({ choices: [], usage: { prompt_tokens: 11, completion_tokens: 22 } }),
+    );
     const tap = new SseUsageTap();
     const cut = bytes.indexOf(0xc3) + 1;
     tap.write(bytes.slice(0, cut));

@@ -6,7 +6,6 @@ import { human, joinAs, asMember, ownedTenant } from "../identity-bridge/helpers
 import { humanToken, registerTenant, startTestServer, type TestServer } from "../support/harness.js";
 import { startOwnRedis, type OwnRedis } from "../support/own-redis.js";
 
-
 /** A shared cache whose broadcasts fail while `failing` is set. */
 class FailingPublish extends MemoryCache {
   failing = false;
@@ -85,12 +84,17 @@ describe("committed changes while Redis is dead", () => {
 describe("rate limits while Redis is dead", () => {
   it("fall back to in-process limiters: registration answers 202 then 429, never 500", async () => {
     const redis = await startOwnRedis();
-    const server = await startTestServer({ env: { REDIS_URL: redis.url, BR_REDIS_PREFIX: "brt:dead-limits:", BR_REGISTER_RATE_PER_MIN: "3" } });
+    const server = await startTestServer({
+      env: { REDIS_URL: redis.url, BR_REDIS_PREFIX: "brt:dead-limits:", BR_REGISTER_RATE_PER_MIN: "3" },
+    });
     try {
       await redis.kill();
       const statuses: number[] = [];
       for (let i = 0; i < 4; i++) {
-        statuses.push((await server.request("/v1/register", { body: { tenant_name: `Dead ${i}`, admin_email: "d@lab.test", accept_tos: true } })).status);
+        statuses.push(
+          (await server.request("/v1/register", { body: { tenant_name: `Dead ${i}`, admin_email: "d@lab.test", accept_tos: true } }))
+            .status,
+        );
       }
       expect(statuses).toEqual([202, 202, 202, 429]);
     } finally {

@@ -15,7 +15,17 @@ const MAIN = fileURLToPath(new URL("../../src/main.ts", import.meta.url));
 async function startMain(env: Record<string, string>) {
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", MAIN], {
     // Embedded PGlite in its own directory, whatever DATABASE_URL / REDIS_URL this run was given.
-    env: { ...process.env, DATABASE_URL: "", REDIS_URL: "", NODE_ENV: "test", PORT: "0", HOST: "127.0.0.1", BR_LOG_LEVEL: "info", BR_AUTH_JWT_SECRET: JWT_SECRET, ...env },
+    env: {
+      ...process.env,
+      DATABASE_URL: "",
+      REDIS_URL: "",
+      NODE_ENV: "test",
+      PORT: "0",
+      HOST: "127.0.0.1",
+      BR_LOG_LEVEL: "info",
+      BR_AUTH_JWT_SECRET: JWT_SECRET,
+      ...env,
+    },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
@@ -31,7 +41,15 @@ async function startMain(env: Record<string, string>) {
 }
 
 const streamingProviders = (upstream: FakeUpstream) =>
-  JSON.stringify([{ type: "openai-compatible", name: "fake", base_url: upstream.url, models: ["fake-timed-stream", "fake-slow-stream"], timeout_ms: 5_000 }]);
+  JSON.stringify([
+    {
+      type: "openai-compatible",
+      name: "fake",
+      base_url: upstream.url,
+      models: ["fake-timed-stream", "fake-slow-stream"],
+      timeout_ms: 5_000,
+    },
+  ]);
 
 async function register(url: string) {
   const res = await request(`${url}/v1/register`, { body: { tenant_name: "Draining", admin_email: "d@lab.test", accept_tos: true } });
@@ -53,7 +71,9 @@ async function readAll(res: Response): Promise<string> {
 async function usageRows(dataDir: string, tenantId: string) {
   const db = await Database.open({ dataDir: join(dataDir, "pgdata") });
   try {
-    return await db.asPlatform((tx) => tx.selectFrom("usage_events").select(["status", "completion_tokens"]).where("tenant_id", "=", tenantId).execute());
+    return await db.asPlatform((tx) =>
+      tx.selectFrom("usage_events").select(["status", "completion_tokens"]).where("tenant_id", "=", tenantId).execute(),
+    );
   } finally {
     await db.close();
   }
@@ -75,7 +95,13 @@ describe("SIGTERM with streams in flight", () => {
     dirs.push(dir);
     return {
       dir,
-      vars: { BR_DATA_DIR: dir, BR_BETA_GATE: "off", BR_PROVIDERS: streamingProviders(upstream), BR_SHUTDOWN_GRACE_MS: grace, BR_USAGE_FLUSH_MS: "600000" },
+      vars: {
+        BR_DATA_DIR: dir,
+        BR_BETA_GATE: "off",
+        BR_PROVIDERS: streamingProviders(upstream),
+        BR_SHUTDOWN_GRACE_MS: grace,
+        BR_USAGE_FLUSH_MS: "600000",
+      },
     };
   };
 

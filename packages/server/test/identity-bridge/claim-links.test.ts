@@ -31,7 +31,10 @@ describe.each(ENGINES)("claim links on %s", (engine) => {
 
   it("honours role, max_uses and expires_in_days at their bounds", async () => {
     const reg = await registerTenant(server, { active: true });
-    const res = await server.request("/v1/tenant/claim-link", { token: reg.key, body: { role: "admin", max_uses: 1000, expires_in_days: 30 } });
+    const res = await server.request("/v1/tenant/claim-link", {
+      token: reg.key,
+      body: { role: "admin", max_uses: 1000, expires_in_days: 30 },
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ role: "admin", max_uses: 1000 });
     expect(days(res.body.expires_at)).toBeGreaterThan(29.9);
@@ -71,7 +74,12 @@ describe.each(ENGINES)("claim links on %s", (engine) => {
     const reg = await registerTenant(server, { active: true });
     const res = await server.request("/v1/auth/link", { method: "POST", token: reg.key });
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ id: expect.any(String), url: `http://br.test/dashboard/?claim=${res.body.token}`, token: expect.any(String), expires_at: expect.any(String) });
+    expect(res.body).toEqual({
+      id: expect.any(String),
+      url: `http://br.test/dashboard/?claim=${res.body.token}`,
+      token: expect.any(String),
+      expires_at: expect.any(String),
+    });
     expect(days(res.body.expires_at)).toBeGreaterThan(6.9);
     const first = await claim(server, await human(), { token: res.body.token });
     expect(first.body.membership.role).toBe("owner");
@@ -91,7 +99,15 @@ describe.each(ENGINES)("claim links on %s", (engine) => {
       expect(list.status).toBe(200);
       expect(list.body.next_cursor).toBeNull();
       const item = list.body.data.find((l: { id: string }) => l.id === created.body.id);
-      expect(item).toMatchObject({ kind: "invite", role: "owner", max_uses: 3, used_count: 1, uses_left: 2, state: "active", revoked_at: null });
+      expect(item).toMatchObject({
+        kind: "invite",
+        role: "owner",
+        max_uses: 3,
+        used_count: 1,
+        uses_left: 2,
+        state: "active",
+        revoked_at: null,
+      });
       const registration = list.body.data.find((l: { kind: string }) => l.kind === "registration");
       expect(registration).toMatchObject({ uses_left: 0, state: "used_up" });
       expect(JSON.stringify(list.body)).not.toContain("brct_");
@@ -120,7 +136,9 @@ describe.each(ENGINES)("claim links on %s", (engine) => {
       const theirs = await registerTenant(server, { active: true });
       const foreign = await server.request("/v1/tenant/claim-link", { token: theirs.key, body: {} });
       const a = await asMember(server, mine.owner, mine.reg.tenantId, `/auth/claim-links/${foreign.body.id}`, { method: "DELETE" });
-      const b = await asMember(server, mine.owner, mine.reg.tenantId, "/auth/claim-links/00000000-0000-4000-8000-000000000000", { method: "DELETE" });
+      const b = await asMember(server, mine.owner, mine.reg.tenantId, "/auth/claim-links/00000000-0000-4000-8000-000000000000", {
+        method: "DELETE",
+      });
       expect(a.status).toBe(404);
       expect(a.body).toEqual(b.body);
       expect((await claim(server, await human(), { token: foreign.body.token })).status).toBe(201);

@@ -5,7 +5,11 @@ import { claim, eventsOf, human, ownedTenant } from "./helpers.js";
 
 const expireToken = (server: TestServer, tenantId: string) =>
   server.deps.db.asPlatform((tx) =>
-    tx.updateTable("claim_tokens").set({ expires_at: new Date(Date.now() - 1000) }).where("tenant_id", "=", tenantId).execute(),
+    tx
+      .updateTable("claim_tokens")
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where("tenant_id", "=", tenantId)
+      .execute(),
   );
 
 describe.each(ENGINES)("POST /auth/claim on %s", (engine) => {
@@ -79,21 +83,38 @@ describe.each(ENGINES)("POST /auth/claim on %s", (engine) => {
   });
 
   it.each([
-    ["used up", "claim_token_fully_redeemed", "fully redeemed", async (s: TestServer) => {
-      const reg = await registerTenant(s, { active: true });
-      await claim(s, await human(), { token: reg.claimToken });
-      return reg;
-    }],
-    ["expired", "claim_token_expired", "expired", async (s: TestServer) => {
-      const reg = await registerTenant(s, { active: true });
-      await expireToken(s, reg.tenantId);
-      return reg;
-    }],
-    ["revoked", "claim_token_invalid", "not valid", async (s: TestServer) => {
-      const reg = await registerTenant(s, { active: true });
-      await s.deps.db.asPlatform((tx) => tx.updateTable("claim_tokens").set({ revoked_at: new Date() }).where("tenant_id", "=", reg.tenantId).execute());
-      return reg;
-    }],
+    [
+      "used up",
+      "claim_token_fully_redeemed",
+      "fully redeemed",
+      async (s: TestServer) => {
+        const reg = await registerTenant(s, { active: true });
+        await claim(s, await human(), { token: reg.claimToken });
+        return reg;
+      },
+    ],
+    [
+      "expired",
+      "claim_token_expired",
+      "expired",
+      async (s: TestServer) => {
+        const reg = await registerTenant(s, { active: true });
+        await expireToken(s, reg.tenantId);
+        return reg;
+      },
+    ],
+    [
+      "revoked",
+      "claim_token_invalid",
+      "not valid",
+      async (s: TestServer) => {
+        const reg = await registerTenant(s, { active: true });
+        await s.deps.db.asPlatform((tx) =>
+          tx.updateTable("claim_tokens").set({ revoked_at: new Date() }).where("tenant_id", "=", reg.tenantId).execute(),
+        );
+        return reg;
+      },
+    ],
   ])("refuses a %s token with 400 %s and creates nothing", async (_, code, words, make) => {
     const reg = await make(server);
     const me = await human();

@@ -22,8 +22,22 @@ describe.each(ENGINES)("dashboard members and keys on %s", (engine) => {
       expect(res.status).toBe(200);
       expect(res.body.next_cursor).toBeNull();
       expect(res.body.data).toEqual([
-        { id: expect.any(String), user_id: expect.any(String), subject: owner.subject, email: owner.email, role: "owner", joined_at: expect.any(String) },
-        { id: expect.any(String), user_id: expect.any(String), subject: teammate.subject, email: teammate.email, role: "member", joined_at: expect.any(String) },
+        {
+          id: expect.any(String),
+          user_id: expect.any(String),
+          subject: owner.subject,
+          email: owner.email,
+          role: "owner",
+          joined_at: expect.any(String),
+        },
+        {
+          id: expect.any(String),
+          user_id: expect.any(String),
+          subject: teammate.subject,
+          email: teammate.email,
+          role: "member",
+          joined_at: expect.any(String),
+        },
       ]);
     });
 
@@ -34,7 +48,9 @@ describe.each(ENGINES)("dashboard members and keys on %s", (engine) => {
       const res = await asMember(server, owner, reg.tenantId, `/auth/members/${m.id}`, { method: "PATCH", body: { role: "admin" } });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ id: m.id, role: "admin" });
-      const user = await server.deps.db.asPlatform((tx) => tx.selectFrom("users").select("role").where("id", "=", m.user_id).executeTakeFirstOrThrow());
+      const user = await server.deps.db.asPlatform((tx) =>
+        tx.selectFrom("users").select("role").where("id", "=", m.user_id).executeTakeFirstOrThrow(),
+      );
       expect(user.role).toBe("admin");
       const me = await server.request("/auth/me", { token: teammate.jwt });
       expect(me.body.tenant.role).toBe("admin");
@@ -125,7 +141,13 @@ describe.each(ENGINES)("dashboard members and keys on %s", (engine) => {
       const { reg, owner } = await ownedTenant(server);
       const created = await asMember(server, owner, reg.tenantId, "/auth/api-keys", { body: { name: "laptop", expires_in_days: 30 } });
       expect(created.status).toBe(201);
-      expect(created.body).toMatchObject({ name: "laptop", role: "developer", key: expect.stringMatching(/^br_live_/), revoked_at: null, last_used_at: null });
+      expect(created.body).toMatchObject({
+        name: "laptop",
+        role: "developer",
+        key: expect.stringMatching(/^br_live_/),
+        revoked_at: null,
+        last_used_at: null,
+      });
       expect(created.body.prefix).toBe(created.body.key.slice(0, 12));
       expect((await server.request("/v1/tenant", { token: created.body.key })).status).toBe(200);
       await server.deps.keyUsage.flush();

@@ -14,7 +14,12 @@ const confirm = (server: TestServer, who: Human, user_code: string, action?: "ap
 
 /** Pretends the last poll was long ago, instead of waiting out the interval. */
 const forgetLastPoll = (server: TestServer) =>
-  server.deps.db.asPlatform((tx) => tx.updateTable("device_authorizations").set({ last_polled_at: new Date(Date.now() - 3_600_000) }).execute());
+  server.deps.db.asPlatform((tx) =>
+    tx
+      .updateTable("device_authorizations")
+      .set({ last_polled_at: new Date(Date.now() - 3_600_000) })
+      .execute(),
+  );
 
 describe.each(ENGINES)("device flow on %s", (engine) => {
   let server: TestServer;
@@ -37,7 +42,11 @@ describe.each(ENGINES)("device flow on %s", (engine) => {
       interval: 5,
     });
     const stored = await server.deps.db.asPlatform((tx) =>
-      tx.selectFrom("device_authorizations").selectAll().where("user_code", "=", res.body.user_code.replace("-", "")).executeTakeFirstOrThrow(),
+      tx
+        .selectFrom("device_authorizations")
+        .selectAll()
+        .where("user_code", "=", res.body.user_code.replace("-", ""))
+        .executeTakeFirstOrThrow(),
     );
     expect(stored).toMatchObject({ tenant_id: reg.tenantId, role: "owner", status: "pending" });
     expect(stored.device_code_hash).not.toContain(res.body.device_code);
@@ -86,7 +95,11 @@ describe.each(ENGINES)("device flow on %s", (engine) => {
     expect(fast.body.error).toBe("slow_down");
     const interval = () =>
       server.deps.db.asPlatform((tx) =>
-        tx.selectFrom("device_authorizations").select("interval").where("user_code", "=", auth.body.user_code.replace("-", "")).executeTakeFirstOrThrow(),
+        tx
+          .selectFrom("device_authorizations")
+          .select("interval")
+          .where("user_code", "=", auth.body.user_code.replace("-", ""))
+          .executeTakeFirstOrThrow(),
       );
     expect((await interval()).interval).toBe(10);
     expect((await poll(server, reg.key, auth.body.device_code)).body.error).toBe("slow_down");
@@ -168,7 +181,11 @@ describe.each(ENGINES)("device flow on %s", (engine) => {
   it("answers expired_token past expiry, and refuses to confirm an expired code", async () => {
     const auth = await authorize(server, reg.key);
     await server.deps.db.asPlatform((tx) =>
-      tx.updateTable("device_authorizations").set({ expires_at: new Date(Date.now() - 1000) }).where("user_code", "=", auth.body.user_code.replace("-", "")).execute(),
+      tx
+        .updateTable("device_authorizations")
+        .set({ expires_at: new Date(Date.now() - 1000) })
+        .where("user_code", "=", auth.body.user_code.replace("-", ""))
+        .execute(),
     );
     // Time travel by 15 minutes: the cached pending state (30 s at most) would be long gone too.
     await server.deps.devicePolls.decided(sha256(auth.body.device_code));

@@ -7,8 +7,7 @@ import { asMember, human, joinAs, ownedTenant, type Human } from "./helpers.js";
 const freshAddress = () => ({ "x-forwarded-for": `10.${randomInt(256)}.${randomInt(256)}.${randomInt(256)}` });
 const confirm = (server: TestServer, who: Human, user_code: string, headers?: Record<string, string>) =>
   server.request("/auth/device/confirm", { token: who.jwt, headers, body: { user_code } });
-const statusCounts = (statuses: number[]) =>
-  statuses.reduce<Record<number, number>>((acc, s) => ({ ...acc, [s]: (acc[s] ?? 0) + 1 }), {});
+const statusCounts = (statuses: number[]) => statuses.reduce<Record<number, number>>((acc, s) => ({ ...acc, [s]: (acc[s] ?? 0) + 1 }), {});
 
 describe.each(ENGINES)("Identity Bridge hardening on %s", (engine) => {
   let server: TestServer;
@@ -40,41 +39,45 @@ describe.each(ENGINES)("Identity Bridge hardening on %s", (engine) => {
     expect((await server.request("/v1/tenant", { token: developerKey })).status).toBe(200);
   });
 
-  it.each(["removed", "demoted"] as const)("a %s owner cannot rejoin as owner through the links they minted, nor finish their device flows", async (fate) => {
-    const { reg, owner: a } = await ownedTenant(server);
-    const b = await human("owner-b");
-    await joinAs(server, reg, b, "owner");
-    const link = await asMember(server, b, reg.tenantId, "/auth/claim-links", { body: { role: "owner", max_uses: 5 } });
-    expect(link.status).toBe(201);
-    const bKey = (await asMember(server, b, reg.tenantId, "/auth/api-keys", { body: { name: "b-admin", role: "admin" } })).body.key as string;
-    const device = await server.request("/v1/auth/device/authorize", { method: "POST", token: bKey });
-    expect(device.status).toBe(200);
+  it.each(["removed", "demoted"] as const)(
+    "a %s owner cannot rejoin as owner through the links they minted, nor finish their device flows",
+    async (fate) => {
+      const { reg, owner: a } = await ownedTenant(server);
+      const b = await human("owner-b");
+      await joinAs(server, reg, b, "owner");
+      const link = await asMember(server, b, reg.tenantId, "/auth/claim-links", { body: { role: "owner", max_uses: 5 } });
+      expect(link.status).toBe(201);
+      const bKey = (await asMember(server, b, reg.tenantId, "/auth/api-keys", { body: { name: "b-admin", role: "admin" } })).body
+        .key as string;
+      const device = await server.request("/v1/auth/device/authorize", { method: "POST", token: bKey });
+      expect(device.status).toBe(200);
 
-    const members = (await asMember(server, a, reg.tenantId, "/auth/members")).body.data as { id: string; subject: string }[];
-    const bMember = members.find((m) => m.subject === b.subject)!;
-    const change =
-      fate === "removed"
-        ? await asMember(server, a, reg.tenantId, `/auth/members/${bMember.id}`, { method: "DELETE" })
-        : await asMember(server, a, reg.tenantId, `/auth/members/${bMember.id}`, { method: "PATCH", body: { role: "member" } });
-    expect(change.status).toBe(200);
+      const members = (await asMember(server, a, reg.tenantId, "/auth/members")).body.data as { id: string; subject: string }[];
+      const bMember = members.find((m) => m.subject === b.subject)!;
+      const change =
+        fate === "removed"
+          ? await asMember(server, a, reg.tenantId, `/auth/members/${bMember.id}`, { method: "DELETE" })
+          : await asMember(server, a, reg.tenantId, `/auth/members/${bMember.id}`, { method: "PATCH", body: { role: "member" } });
+      expect(change.status).toBe(200);
 
-    // Through a second identity of theirs (or an accomplice), the old owner link is dead.
-    const alias = await human("b-alias");
-    const reuse = await server.request("/auth/claim", { token: alias.jwt, body: { token: link.body.token } });
-    expect(reuse.status).toBe(400);
-    expect(reuse.body.error.code).toBe("claim_token_invalid");
-    const approve = await confirm(server, alias, device.body.user_code);
-    expect(approve.status).toBe(400);
-    const list = (await asMember(server, a, reg.tenantId, "/auth/claim-links")).body.data as { id: string; revoked_at: string | null }[];
-    expect(list.find((l) => l.id === link.body.id)?.revoked_at).not.toBeNull();
-  });
+      // Through a second identity of theirs (or an accomplice), the old owner link is dead.
+      const alias = await human("b-alias");
+      const reuse = await server.request("/auth/claim", { token: alias.jwt, body: { token: link.body.token } });
+      expect(reuse.status).toBe(400);
+      expect(reuse.body.error.code).toBe("claim_token_invalid");
+      const approve = await confirm(server, alias, device.body.user_code);
+      expect(approve.status).toBe(400);
+      const list = (await asMember(server, a, reg.tenantId, "/auth/claim-links")).body.data as { id: string; revoked_at: string | null }[];
+      expect(list.find((l) => l.id === link.body.id)?.revoked_at).not.toBeNull();
+    },
+  );
 
   it("an admin-by-user-id sign-in loses admin access when its tenant is suspended, like its keys", async () => {
     const who = await human("ops");
     const tenantId = (await server.request("/auth/provision", { token: who.jwt, body: { tenant_name: "Ops" } })).body.tenant.id;
     await setTenantStatus(server, tenantId, "active");
-    const userId = await server.deps.db.asPlatform(async (tx) =>
-      (await tx.selectFrom("users").select("id").where("external_id", "=", who.subject).executeTakeFirstOrThrow()).id,
+    const userId = await server.deps.db.asPlatform(
+      async (tx) => (await tx.selectFrom("users").select("id").where("external_id", "=", who.subject).executeTakeFirstOrThrow()).id,
     );
     (server.deps.config.platformAdminIds as Set<string>).add(userId);
     try {
@@ -95,7 +98,11 @@ describe.each(ENGINES)("Identity Bridge hardening on %s", (engine) => {
     const me = await human();
     expect((await confirm(server, me, auth.body.user_code)).status).toBe(200);
     await server.deps.db.asPlatform((tx) =>
-      tx.updateTable("device_authorizations").set({ expires_at: new Date(Date.now() - 1000) }).where("tenant_id", "=", reg.tenantId).execute(),
+      tx
+        .updateTable("device_authorizations")
+        .set({ expires_at: new Date(Date.now() - 1000) })
+        .where("tenant_id", "=", reg.tenantId)
+        .execute(),
     );
     const late = await server.request("/v1/auth/device/token", { token: reg.key, body: { device_code: auth.body.device_code } });
     expect(late.status).toBe(200);

@@ -21,7 +21,9 @@ const authorize = async (server: TestServer, key: string, body: Record<string, u
   return res.body as { device_code: string; user_code: string };
 };
 const usedCount = (server: TestServer, tenantId: string) =>
-  server.deps.db.asPlatform((tx) => tx.selectFrom("claim_tokens").select(["id", "used_count"]).where("tenant_id", "=", tenantId).orderBy("created_at").execute());
+  server.deps.db.asPlatform((tx) =>
+    tx.selectFrom("claim_tokens").select(["id", "used_count"]).where("tenant_id", "=", tenantId).orderBy("created_at").execute(),
+  );
 const deviceRow = (server: TestServer, userCode: string) =>
   server.deps.db.asPlatform((tx) =>
     tx.selectFrom("device_authorizations").selectAll().where("user_code", "=", userCode.replace("-", "")).executeTakeFirstOrThrow(),
@@ -91,7 +93,11 @@ describe.each(ENGINES)("POST /auth/claim/preview on %s", (engine) => {
       "claim_token_expired",
       async (reg: Registered) => {
         await server.deps.db.asPlatform((tx) =>
-          tx.updateTable("claim_tokens").set({ expires_at: new Date(Date.now() - 1000) }).where("tenant_id", "=", reg.tenantId).execute(),
+          tx
+            .updateTable("claim_tokens")
+            .set({ expires_at: new Date(Date.now() - 1000) })
+            .where("tenant_id", "=", reg.tenantId)
+            .execute(),
         );
         return reg.claimToken;
       },
@@ -214,7 +220,11 @@ describe.each(ENGINES)("POST /auth/device/lookup on %s", (engine) => {
       async () => {
         const device = await authorize(server, reg.key);
         await server.deps.db.asPlatform((tx) =>
-          tx.updateTable("device_authorizations").set({ expires_at: new Date(Date.now() - 1000) }).where("user_code", "=", device.user_code.replace("-", "")).execute(),
+          tx
+            .updateTable("device_authorizations")
+            .set({ expires_at: new Date(Date.now() - 1000) })
+            .where("user_code", "=", device.user_code.replace("-", ""))
+            .execute(),
         );
         return device.user_code;
       },
@@ -248,7 +258,10 @@ describe.each(ENGINES)("POST /auth/device/lookup on %s", (engine) => {
     const from = address();
     for (let i = 0; i < 3; i++) expect((await lookup(server, await human(), "FFFF-FFFF", from)).status).toBe(400);
     for (let i = 0; i < 2; i++) expect((await confirm(server, await human(), "GGGG-GGGG", from)).status).toBe(400);
-    const blocked = [await lookup(server, await human(), device.user_code, from), await confirm(server, await human(), device.user_code, from)];
+    const blocked = [
+      await lookup(server, await human(), device.user_code, from),
+      await confirm(server, await human(), device.user_code, from),
+    ];
     expect(blocked.map((r) => r.status)).toEqual([429, 429]);
     expect(blocked[0]!.headers.get("retry-after")).toBeTruthy();
     expect((await lookup(server, await human(), device.user_code)).status).toBe(200);

@@ -6,12 +6,17 @@ import { asMember, claim, human, joinAs, ownedTenant } from "./helpers.js";
 const memberCount = (server: TestServer, tenantId: string) =>
   server.deps.db.asPlatform(async (tx) =>
     Number(
-      (await tx.selectFrom("tenant_memberships").select((eb) => eb.fn.countAll<string>().as("n")).where("tenant_id", "=", tenantId).executeTakeFirstOrThrow()).n,
+      (
+        await tx
+          .selectFrom("tenant_memberships")
+          .select((eb) => eb.fn.countAll<string>().as("n"))
+          .where("tenant_id", "=", tenantId)
+          .executeTakeFirstOrThrow()
+      ).n,
     ),
   );
 
-const statusCounts = (statuses: number[]) =>
-  statuses.reduce<Record<number, number>>((acc, s) => ({ ...acc, [s]: (acc[s] ?? 0) + 1 }), {});
+const statusCounts = (statuses: number[]) => statuses.reduce<Record<number, number>>((acc, s) => ({ ...acc, [s]: (acc[s] ?? 0) + 1 }), {});
 
 describe.each(RACE_ENGINES)("Identity Bridge races on %s", (engine) => {
   let server: TestServer;
@@ -60,9 +65,13 @@ describe.each(RACE_ENGINES)("Identity Bridge races on %s", (engine) => {
   it("20 polls right after approval: exactly one 200 linked, the rest invalid_grant", async () => {
     const reg = await registerTenant(server, { active: true });
     const auth = await server.request("/v1/auth/device/authorize", { method: "POST", token: reg.key });
-    expect((await server.request("/auth/device/confirm", { token: (await human()).jwt, body: { user_code: auth.body.user_code } })).status).toBe(200);
+    expect(
+      (await server.request("/auth/device/confirm", { token: (await human()).jwt, body: { user_code: auth.body.user_code } })).status,
+    ).toBe(200);
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => server.request("/v1/auth/device/token", { token: reg.key, body: { device_code: auth.body.device_code } })),
+      Array.from({ length: 20 }, () =>
+        server.request("/v1/auth/device/token", { token: reg.key, body: { device_code: auth.body.device_code } }),
+      ),
     );
     expect(statusCounts(results.map((r) => r.status))).toEqual({ 200: 1, 400: 19 });
     expect(results.find((r) => r.status === 200)!.body.status).toBe("linked");
@@ -83,7 +92,11 @@ describe.each(RACE_ENGINES)("Identity Bridge races on %s", (engine) => {
     const loser = [approve, deny].find((r) => r.status !== 200)!;
     expect([400, 409]).toContain(loser.status);
     const row = await server.deps.db.asPlatform((tx) =>
-      tx.selectFrom("device_authorizations").select(["status", "linked_external_id"]).where("tenant_id", "=", reg.tenantId).executeTakeFirstOrThrow(),
+      tx
+        .selectFrom("device_authorizations")
+        .select(["status", "linked_external_id"])
+        .where("tenant_id", "=", reg.tenantId)
+        .executeTakeFirstOrThrow(),
     );
     expect(row.status).toBe(winners[0]!.body.status);
     expect(await memberCount(server, reg.tenantId)).toBe(row.status === "linked" ? 1 : 0);

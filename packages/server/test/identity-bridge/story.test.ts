@@ -59,7 +59,12 @@ describe.each(ENGINES)("Identity Bridge story on %s", (engine) => {
 
     // Events for the agents' operators.
     const events = await server.deps.db.asPlatform((tx) =>
-      tx.selectFrom("platform_events").select(["type", "tenant_id"]).where("type", "in", ["tenant.claimed", "device.linked"]).orderBy("created_at").execute(),
+      tx
+        .selectFrom("platform_events")
+        .select(["type", "tenant_id"])
+        .where("type", "in", ["tenant.claimed", "device.linked"])
+        .orderBy("created_at")
+        .execute(),
     );
     expect(events).toEqual([
       { type: "tenant.claimed", tenant_id: agent.tenantId },

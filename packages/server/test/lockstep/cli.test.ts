@@ -79,7 +79,10 @@ describe("brainstormrouter CLI against a live server", { timeout: 120_000 }, () 
     const link = start(process.execPath, [CLI_BIN, "link"], { env: { ...env, BRAINSTORMROUTER_API_KEY: tenant.key } });
     await waitFor(link, (o) => /enter [A-Z]{4}-[A-Z]{4}/.test(o.stderr));
     const userCode = /enter ([A-Z]{4}-[A-Z]{4})/.exec(link.output.stderr)![1]!;
-    const confirmed = await server.request("/auth/device/confirm", { token: await humanToken("linker@cli.test"), body: { user_code: userCode } });
+    const confirmed = await server.request("/auth/device/confirm", {
+      token: await humanToken("linker@cli.test"),
+      body: { user_code: userCode },
+    });
     expect(confirmed.status).toBe(200);
     const result = await link.done;
     expect(result.code, result.stderr).toBe(0);
@@ -89,7 +92,11 @@ describe("brainstormrouter CLI against a live server", { timeout: 120_000 }, () 
   it("mcp serves the server's tools over stdio, admin tools for an admin key", async () => {
     const client = new Client({ name: "stdio-test", version: "0.0.0" });
     await client.connect(
-      new StdioClientTransport({ command: process.execPath, args: [CLI_BIN, "mcp"], env: { ...process.env, ...adminEnv } as Record<string, string> }),
+      new StdioClientTransport({
+        command: process.execPath,
+        args: [CLI_BIN, "mcp"],
+        env: { ...process.env, ...adminEnv } as Record<string, string>,
+      }),
     );
     try {
       const { tools } = await client.listTools();
@@ -121,7 +128,14 @@ describe("brainstormrouter migrate and serve", { timeout: 120_000 }, () => {
   it("migrate prepares an embedded database and exits; serve answers until SIGTERM", async () => {
     const dataDir = await mkdtemp(join(tmpdir(), "br-cli-"));
     // The embedded default: no PostgreSQL, no Redis, whatever this test run has.
-    const env = { BR_DATA_DIR: dataDir, NODE_ENV: "development", BR_LOG_LEVEL: "silent", PORT: "0", DATABASE_URL: undefined, REDIS_URL: undefined };
+    const env = {
+      BR_DATA_DIR: dataDir,
+      NODE_ENV: "development",
+      BR_LOG_LEVEL: "silent",
+      PORT: "0",
+      DATABASE_URL: undefined,
+      REDIS_URL: undefined,
+    };
     try {
       const migrated = await cli(["migrate"], env);
       expect(migrated.code, migrated.stderr).toBe(0);

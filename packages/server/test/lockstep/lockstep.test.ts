@@ -75,13 +75,18 @@ describe("lockstep", () => {
   it("every operation has a TypeScript method that calls its route", async () => {
     const surface = await tsSurface();
     const missing = OPERATIONS.filter((op) => surface[op.operationId]?.join(" ") !== `${op.method} ${op.probePath}`).map(
-      (op) => `client.${op.operationId} for ${describeOp(op)}${surface[op.operationId] ? ` calls ${surface[op.operationId]!.join(" ")}` : ""}`,
+      (op) =>
+        `client.${op.operationId} for ${describeOp(op)}${surface[op.operationId] ? ` calls ${surface[op.operationId]!.join(" ")}` : ""}`,
     );
     expect(missing, `TypeScript SDK is missing:\n${missing.join("\n")}`).toEqual([]);
   });
 
   it("every operation has Python sync and async methods that call its route", () => {
-    const output = execFileSync("python3", ["-m", "brainstormrouter._surface"], { cwd: SDK_PY, encoding: "utf8", env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" } });
+    const output = execFileSync("python3", ["-m", "brainstormrouter._surface"], {
+      cwd: SDK_PY,
+      encoding: "utf8",
+      env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" },
+    });
     const surface = JSON.parse(output) as Record<"sync" | "async", Record<string, string[] | null>>;
     const missing: string[] = [];
     for (const op of OPERATIONS) {

@@ -97,8 +97,13 @@ describe.each(ENGINES)("MCP over Streamable HTTP on %s", (engine) => {
       expect(claimed.status).toBe(201);
       expect(claimed.body.membership.role).toBe("admin");
       const device = await call(client, "br_start_device_link");
-      expect(await call(client, "br_poll_device_link", { device_code: device.device_code })).toMatchObject({ error: "authorization_pending" });
-      const confirmed = await server.request("/auth/device/confirm", { token: await humanToken("mcp-device@lab.test"), body: { user_code: device.user_code } });
+      expect(await call(client, "br_poll_device_link", { device_code: device.device_code })).toMatchObject({
+        error: "authorization_pending",
+      });
+      const confirmed = await server.request("/auth/device/confirm", {
+        token: await humanToken("mcp-device@lab.test"),
+        body: { user_code: device.user_code },
+      });
       expect(confirmed.status).toBe(200);
       await new Promise((r) => setTimeout(r, device.interval * 1000)); // RFC 8628: no faster than interval
       expect(await call(client, "br_poll_device_link", { device_code: device.device_code })).toMatchObject({

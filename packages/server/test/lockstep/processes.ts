@@ -23,8 +23,7 @@ export function start(command: string, args: string[], options: { cwd?: string; 
   return { child, output, done };
 }
 
-export const run = (command: string, args: string[], options: { cwd?: string; env?: Env } = {}) =>
-  start(command, args, options).done;
+export const run = (command: string, args: string[], options: { cwd?: string; env?: Env } = {}) => start(command, args, options).done;
 
 /** The brainstormrouter CLI as a user runs it (bin script → tsx). */
 export const cli = (args: string[], env: Env) => run(process.execPath, [CLI_BIN, ...args], { env });
@@ -33,7 +32,9 @@ export const cli = (args: string[], env: Env) => run(process.execPath, [CLI_BIN,
 export async function waitFor(started: ReturnType<typeof start>, predicate: (o: { stdout: string; stderr: string }) => boolean) {
   while (!predicate(started.output)) {
     if (started.child.exitCode !== null) {
-      throw new Error(`exited with ${started.child.exitCode} before the expected output:\n${started.output.stdout}\n${started.output.stderr}`);
+      throw new Error(
+        `exited with ${started.child.exitCode} before the expected output:\n${started.output.stdout}\n${started.output.stderr}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 50));
   }

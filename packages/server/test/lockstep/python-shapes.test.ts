@@ -20,7 +20,9 @@ interface Operation {
   label: string;
   responses: Record<string, Response>;
 }
-type Spec = Document & { paths: Record<string, Record<string, { operationId?: string; "x-br-sdk"?: boolean; responses: Record<string, Response> }>> };
+type Spec = Document & {
+  paths: Record<string, Record<string, { operationId?: string; "x-br-sdk"?: boolean; responses: Record<string, Response> }>>;
+};
 
 // Read, not rendered: lockstep.test.ts proves the file is what the routes generate.
 const OPENAPI_YAML_PATH = fileURLToPath(new URL("../../../../docs/openapi.yaml", import.meta.url));
@@ -47,10 +49,18 @@ function responseShape(op: Operation): Shape {
 }
 
 // As lockstep.test.ts names them: admin.listTenants → admin.list_tenants.
-const pythonName = (operationId: string) => operationId.split(".").map((s) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)).join(".");
+const pythonName = (operationId: string) =>
+  operationId
+    .split(".")
+    .map((s) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`))
+    .join(".");
 
 function pythonShapes(): Record<"sync" | "async", Record<string, Shape | null>> {
-  const output = execFileSync("python3", ["-m", "brainstormrouter._shapes"], { cwd: SDK_PY, encoding: "utf8", env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" } });
+  const output = execFileSync("python3", ["-m", "brainstormrouter._shapes"], {
+    cwd: SDK_PY,
+    encoding: "utf8",
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" },
+  });
   return JSON.parse(output);
 }
 
@@ -74,7 +84,11 @@ describe("Python SDK return types", () => {
 
   it("every public method of both Python clients has a return annotation", () => {
     const shapes = pythonShapes();
-    const missing = (["sync", "async"] as const).flatMap((f) => Object.entries(shapes[f]).filter(([, s]) => s === null).map(([n]) => `${f} ${n}`));
+    const missing = (["sync", "async"] as const).flatMap((f) =>
+      Object.entries(shapes[f])
+        .filter(([, s]) => s === null)
+        .map(([n]) => `${f} ${n}`),
+    );
     expect(missing).toEqual([]);
   });
 
@@ -85,13 +99,23 @@ describe("Python SDK return types", () => {
       fields: Object.fromEntries(Object.entries(fields).map(([k, [required, shape]]) => [k, { required, shape }])),
     });
     const schema = schemaShape(
-      { type: "object", properties: { id: { type: "string" }, note: { type: ["string", "null"] }, tags: { type: "array", items: { type: "string", enum: ["a", "b"] } } }, required: ["id", "note"] },
+      {
+        type: "object",
+        properties: {
+          id: { type: "string" },
+          note: { type: ["string", "null"] },
+          tags: { type: "array", items: { type: "string", enum: ["a", "b"] } },
+        },
+        required: ["id", "note"],
+      },
       doc,
     );
     const nullable = union([str, { kind: "scalar", type: "null" }]);
     const tags: Shape = { kind: "array", items: { kind: "scalar", type: "string", enum: ["b", "a"] } };
     expect(differences(schema, object({ id: [true, str], note: [true, nullable], tags: [false, tags] }))).toEqual([]);
-    expect(differences(schema, object({ id: [true, str], tags: [false, tags] }))).toEqual(["note: in the schema, missing from the TypedDict"]);
+    expect(differences(schema, object({ id: [true, str], tags: [false, tags] }))).toEqual([
+      "note: in the schema, missing from the TypedDict",
+    ]);
     expect(differences(schema, object({ id: [true, str], note: [true, nullable], tags: [false, tags], extra: [true, str] }))).toEqual([
       "extra: in the TypedDict, not in the schema",
     ]);

@@ -19,7 +19,10 @@ describe("one scenario through every surface", { timeout: 180_000 }, () => {
 
   // The human's side of the device flow, as the dashboard does it.
   const confirmDevice = async (userCode: string, who: string) => {
-    const res = await server.request("/auth/device/confirm", { token: await humanToken(`${who}@scenario.test`), body: { user_code: userCode } });
+    const res = await server.request("/auth/device/confirm", {
+      token: await humanToken(`${who}@scenario.test`),
+      body: { user_code: userCode },
+    });
     expect(res.status).toBe(200);
   };
 
@@ -51,7 +54,9 @@ describe("one scenario through every surface", { timeout: 180_000 }, () => {
     const connect = async (key: string) => {
       const client = new Client({ name: "scenario", version: "0.0.0" });
       await client.connect(
-        new StreamableHTTPClientTransport(new URL(`${server.url}/v1/mcp/connect`), { requestInit: { headers: { authorization: `Bearer ${key}` } } }),
+        new StreamableHTTPClientTransport(new URL(`${server.url}/v1/mcp/connect`), {
+          requestInit: { headers: { authorization: `Bearer ${key}` } },
+        }),
       );
       return client;
     };
@@ -61,7 +66,9 @@ describe("one scenario through every surface", { timeout: 180_000 }, () => {
       return result.structuredContent as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     };
     // Registration needs no credential, so it is not an MCP tool: the agent posts it once.
-    const reg = await server.request("/v1/register", { body: { tenant_name: "MCP scenario", admin_email: "mcp@scenario.test", accept_tos: true } });
+    const reg = await server.request("/v1/register", {
+      body: { tenant_name: "MCP scenario", admin_email: "mcp@scenario.test", accept_tos: true },
+    });
     expect(reg.status).toBe(202);
     const admin = await connect(server.adminKey);
     expect((await call(admin, "br_approve_tenant", { id: reg.body.tenant.id })).tenant.status).toBe("active");

@@ -64,14 +64,19 @@ function single(type: string, schema: Schema, doc: Document): Shape {
     if (schema.properties) {
       const required = new Set<string>(schema.required ?? []);
       const fields = Object.fromEntries(
-        Object.entries(schema.properties as Record<string, Schema>).map(([k, v]) => [k, { required: required.has(k), shape: schemaShape(v, doc) }]),
+        Object.entries(schema.properties as Record<string, Schema>).map(([k, v]) => [
+          k,
+          { required: required.has(k), shape: schemaShape(v, doc) },
+        ]),
       );
       return { kind: "object", fields };
     }
     const values = schema.additionalProperties;
     return { kind: "map", values: values && typeof values === "object" ? schemaShape(values, doc) : ANY };
   }
-  const values = (schema.enum as unknown[] | undefined)?.filter((v) => v !== null && (type === "integer" ? typeof v === "number" : typeof v === jsType(type)));
+  const values = (schema.enum as unknown[] | undefined)?.filter(
+    (v) => v !== null && (type === "integer" ? typeof v === "number" : typeof v === jsType(type)),
+  );
   return values ? { kind: "scalar", type, enum: values } : { kind: "scalar", type };
 }
 
@@ -157,11 +162,16 @@ function differencesOne(e: Shape, a: Shape, at: string): string[] {
         continue;
       }
       if (field.required !== mine.required) {
-        out.push(field.required ? `${path}: required by the schema, not by the TypedDict` : `${path}: optional in the schema, required by the TypedDict (use total=False)`);
+        out.push(
+          field.required
+            ? `${path}: required by the schema, not by the TypedDict`
+            : `${path}: optional in the schema, required by the TypedDict (use total=False)`,
+        );
       }
       out.push(...differences(field.shape, mine.shape, path));
     }
-    for (const name of Object.keys(a.fields)) if (!(name in e.fields)) out.push(`${at ? `${at}.${name}` : name}: in the TypedDict, not in the schema`);
+    for (const name of Object.keys(a.fields))
+      if (!(name in e.fields)) out.push(`${at ? `${at}.${name}` : name}: in the TypedDict, not in the schema`);
     return out;
   }
   return [];

@@ -98,14 +98,18 @@ describe("TypeScript SDK return types are the routes' response schemas", () => {
     expectTypeOf<Shape<Returns<Client["identityBridge"]["createBrowserLink"]>>>().toEqualTypeOf<Shape<Out<typeof bridge.BrowserLink>>>();
   });
   it("identityBridge.authorizeDevice", () => {
-    expectTypeOf<Shape<Returns<Client["identityBridge"]["authorizeDevice"]>>>().toEqualTypeOf<Shape<Out<typeof bridge.DeviceAuthorization>>>();
+    expectTypeOf<Shape<Returns<Client["identityBridge"]["authorizeDevice"]>>>().toEqualTypeOf<
+      Shape<Out<typeof bridge.DeviceAuthorization>>
+    >();
   });
   it("identityBridge.pollDeviceToken", () => {
     // RFC 8628 §3.5 states come back as values; invalid_grant and invalid_request are mistakes
     // of the caller, thrown as BadRequestError.
     type Body = Out<typeof bridge.DeviceTokenErrorBody>;
     type State = { [K in keyof Body]: K extends "error" ? Exclude<Body[K], "invalid_grant" | "invalid_request"> : Body[K] };
-    expectTypeOf<Shape<Returns<Client["identityBridge"]["pollDeviceToken"]>>>().toEqualTypeOf<Shape<Out<typeof bridge.DeviceLinked> | State>>();
+    expectTypeOf<Shape<Returns<Client["identityBridge"]["pollDeviceToken"]>>>().toEqualTypeOf<
+      Shape<Out<typeof bridge.DeviceLinked> | State>
+    >();
   });
 
   it("auth.provision", () => {
@@ -170,7 +174,9 @@ describe("TypeScript SDK return types are the routes' response schemas", () => {
 
   it("has a test above for every operation the TypeScript SDK has a method for, and for no other", ({ task }) => {
     const doc = parse(readFileSync(OPENAPI_YAML_PATH, "utf8")) as { paths: Record<string, Record<string, { operationId?: string }>> };
-    const documented = Object.values(doc.paths).flatMap((item) => Object.values(item).flatMap((op) => (op.operationId ? [op.operationId] : [])));
+    const documented = Object.values(doc.paths).flatMap((item) =>
+      Object.values(item).flatMap((op) => (op.operationId ? [op.operationId] : [])),
+    );
     const sdk = new BrainstormRouter({ baseURL: "http://shapes.invalid" });
     const hasMethod = (id: string) => {
       const segments = id.split(".");

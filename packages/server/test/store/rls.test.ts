@@ -24,12 +24,24 @@ describe.each(ENGINES)("row-level security on %s", (engine) => {
     // Give tenant A a row in every tenant table so "returns nothing" means something.
     await server.deps.db.asTenant(a.tenantId, async (tx) => {
       const user = await tx.selectFrom("users").select("id").executeTakeFirstOrThrow();
-      await tx.insertInto("tenant_memberships").values({ external_id: "ext-a", tenant_id: a.tenantId, user_id: user.id, role: "owner" }).execute();
+      await tx
+        .insertInto("tenant_memberships")
+        .values({ external_id: "ext-a", tenant_id: a.tenantId, user_id: user.id, role: "owner" })
+        .execute();
       await tx
         .insertInto("device_authorizations")
-        .values({ device_code_hash: `h-${a.tenantId}`, user_code: "BCDFGHJK", tenant_id: a.tenantId, role: "member", expires_at: new Date(Date.now() + 60_000) })
+        .values({
+          device_code_hash: `h-${a.tenantId}`,
+          user_code: "BCDFGHJK",
+          tenant_id: a.tenantId,
+          role: "member",
+          expires_at: new Date(Date.now() + 60_000),
+        })
         .execute();
-      await tx.insertInto("usage_events").values({ tenant_id: a.tenantId, model: "echo", prompt_tokens: 1, completion_tokens: 1, latency_ms: 1, status: 200 }).execute();
+      await tx
+        .insertInto("usage_events")
+        .values({ tenant_id: a.tenantId, model: "echo", prompt_tokens: 1, completion_tokens: 1, latency_ms: 1, status: 200 })
+        .execute();
     });
   });
   afterAll(() => server.close());
@@ -37,7 +49,10 @@ describe.each(ENGINES)("row-level security on %s", (engine) => {
   it.each(TENANT_TABLES)("%s: tenant A's rows are visible to A and invisible to B", async (table) => {
     const count = (tenantId: string) =>
       server.deps.db.asTenant(tenantId, async (tx) =>
-        Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)} WHERE tenant_id = ${a.tenantId}`.execute(tx)).rows[0]!.n),
+        Number(
+          (await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)} WHERE tenant_id = ${a.tenantId}`.execute(tx))
+            .rows[0]!.n,
+        ),
       );
     expect(await count(a.tenantId)).toBeGreaterThan(0);
     expect(await count(b.tenantId)).toBe(0);
@@ -88,7 +103,9 @@ describe.each(ENGINES)("row-level security on %s", (engine) => {
   });
 
   it("resolve_tenant_memberships and lookup_claimable_by_email answer across tenants from a tenant-less context", async () => {
-    const memberships = await server.deps.db.asApp((tx) => sql<{ tenant_id: string }>`SELECT * FROM resolve_tenant_memberships('ext-a')`.execute(tx));
+    const memberships = await server.deps.db.asApp((tx) =>
+      sql<{ tenant_id: string }>`SELECT * FROM resolve_tenant_memberships('ext-a')`.execute(tx),
+    );
     expect(memberships.rows.map((r) => r.tenant_id)).toEqual([a.tenantId]);
   });
 

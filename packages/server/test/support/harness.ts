@@ -109,7 +109,10 @@ export function signJwt(
   claims: { sub: string; email?: string; email_verified?: boolean; [k: string]: unknown },
   options: { secret?: string; expiresIn?: string; issuer?: string; audience?: string } = {},
 ): Promise<string> {
-  let jwt = new SignJWT(claims).setProtectedHeader({ alg: "HS256" }).setIssuedAt().setExpirationTime(options.expiresIn ?? "1h");
+  let jwt = new SignJWT(claims)
+    .setProtectedHeader({ alg: "HS256" })
+    .setIssuedAt()
+    .setExpirationTime(options.expiresIn ?? "1h");
   if (options.issuer) jwt = jwt.setIssuer(options.issuer);
   if (options.audience) jwt = jwt.setAudience(options.audience);
   return jwt.sign(new TextEncoder().encode(options.secret ?? JWT_SECRET));

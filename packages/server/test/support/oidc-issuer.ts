@@ -6,7 +6,10 @@ export interface OidcIssuer {
   issuer: string;
   jwksUrl: string;
   /** Signs with the issuer's RS256 key, or ES256 / an unpublished key when asked. */
-  sign(claims: Record<string, unknown>, options?: { alg?: "RS256" | "ES256"; kid?: string; audience?: string; issuer?: string; expiresIn?: string }): Promise<string>;
+  sign(
+    claims: Record<string, unknown>,
+    options?: { alg?: "RS256" | "ES256"; kid?: string; audience?: string; issuer?: string; expiresIn?: string },
+  ): Promise<string>;
   close(): Promise<void>;
 }
 

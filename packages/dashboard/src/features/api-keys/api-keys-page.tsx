@@ -31,7 +31,9 @@ export function ApiKeysPage() {
     <div className="page">
       <div className="page-head">
         <h1>API keys</h1>
-        <p className="muted">Keys authenticate agents and apps calling <code>/v1/*</code> for {current!.tenant.name}.</p>
+        <p className="muted">
+          Keys authenticate agents and apps calling <code>/v1/*</code> for {current!.tenant.name}.
+        </p>
       </div>
       {manages ? (
         <CreateKey
@@ -76,8 +78,8 @@ export function ApiKeysPage() {
       </Card>
       <ConfirmDialog {...revoke.dialog} title="Revoke this key?" confirmLabel="Revoke key">
         <p>
-          <strong>{revoking?.name || "This key"}</strong> (<span className="mono">{revoking?.prefix}…</span>) stops working
-          immediately, everywhere. Anything using it will get <code>401</code>. This cannot be undone.
+          <strong>{revoking?.name || "This key"}</strong> (<span className="mono">{revoking?.prefix}…</span>) stops working immediately,
+          everywhere. Anything using it will get <code>401</code>. This cannot be undone.
         </p>
       </ConfirmDialog>
     </div>
@@ -99,10 +101,21 @@ function CreateKey({ onCreated }: { onCreated(key: CreatedApiKey): Promise<void>
     <CreateForm title="Create a key" submitLabel="Create key" mutation={create}>
       <Field label="Key name" hint="So you can tell keys apart later, e.g. “ci-agent”.">
         {(id, hint) => (
-          <input id={id} aria-describedby={hint} required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} placeholder="ci-agent" />
+          <input
+            id={id}
+            aria-describedby={hint}
+            required
+            maxLength={100}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder="ci-agent"
+          />
         )}
       </Field>
-      <Field label="Key role" hint={current!.role === "owner" ? "Admin keys may also mint claim links and link terminals." : "Only owners create admin keys."}>
+      <Field
+        label="Key role"
+        hint={current!.role === "owner" ? "Admin keys may also mint claim links and link terminals." : "Only owners create admin keys."}
+      >
         {(id, hint) => (
           <select id={id} aria-describedby={hint} value={role} onChange={(e) => setRole(e.target.value as ApiKeyRole)}>
             <option value="developer">developer</option>

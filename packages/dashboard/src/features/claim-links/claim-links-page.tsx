@@ -71,10 +71,16 @@ function OwnerClaimLinks() {
         }}
       />
       {created && (
-        <OneTimeSecret title="Link created — copy it now" label="New claim link" value={created.url} dismissLabel="Done" onDismiss={() => setCreated(null)}>
+        <OneTimeSecret
+          title="Link created — copy it now"
+          label="New claim link"
+          value={created.url}
+          dismissLabel="Done"
+          onDismiss={() => setCreated(null)}
+        >
           <p>
-            Anyone with this link can join as <strong>{created.role}</strong> ({created.max_uses} use{created.max_uses > 1 ? "s" : ""}, until{" "}
-            {new Date(created.expires_at).toLocaleDateString()}). It is shown only once.
+            Anyone with this link can join as <strong>{created.role}</strong> ({created.max_uses} use{created.max_uses > 1 ? "s" : ""},
+            until {new Date(created.expires_at).toLocaleDateString()}). It is shown only once.
           </p>
         </OneTimeSecret>
       )}
@@ -121,7 +127,9 @@ function CreateLink({ tenantId, onCreated }: { tenantId: string; onCreated(link:
         )}
       </Field>
       <Field label="Max uses">
-        {(id) => <input id={id} type="number" min={1} max={1000} required value={maxUses} onChange={(e) => setMaxUses(Number(e.target.value))} />}
+        {(id) => (
+          <input id={id} type="number" min={1} max={1000} required value={maxUses} onChange={(e) => setMaxUses(Number(e.target.value))} />
+        )}
       </Field>
       <Field label="Expires in (days)">
         {(id) => <input id={id} type="number" min={1} max={30} required value={days} onChange={(e) => setDays(Number(e.target.value))} />}

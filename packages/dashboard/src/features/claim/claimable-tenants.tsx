@@ -27,16 +27,19 @@ export function ClaimableTenants() {
   return (
     <Card title="Tenants waiting for you">
       <p className="muted">
-        These tenants were registered with your verified email address ({me.identity.email}) and nobody has claimed
-        them yet. Claim one to manage it here.
+        These tenants were registered with your verified email address ({me.identity.email}) and nobody has claimed them yet. Claim one to
+        manage it here.
       </p>
-      {failure && <Banner tone="danger" title={failure.title}>{failure.body}</Banner>}
+      {failure && (
+        <Banner tone="danger" title={failure.title}>
+          {failure.body}
+        </Banner>
+      )}
       <ul className="rows">
         {me.claimable.map((t) => (
           <li key={t.id} className="row">
             <div>
-              <strong>{t.name}</strong> <span className="muted mono">{t.slug}</span>{" "}
-              <Badge tone={statusTone[t.status]}>{t.status}</Badge>
+              <strong>{t.name}</strong> <span className="muted mono">{t.slug}</span> <Badge tone={statusTone[t.status]}>{t.status}</Badge>
             </div>
             <Button variant="primary" busy={claim.isPending && claimingId === t.id} onClick={() => claim.mutate(t)}>
               Claim {t.name}

@@ -19,12 +19,22 @@ function deviceError(error: unknown): { title: string; body: string } {
     return { title: "Too many attempts", body: `Too many wrong codes were entered. Wait ${wait} before trying again.` };
   }
   if (code.includes("expired")) {
-    return { title: "This code has expired", body: "Codes are valid for 15 minutes. Start the sign-in in your terminal again to get a new one." };
+    return {
+      title: "This code has expired",
+      body: "Codes are valid for 15 minutes. Start the sign-in in your terminal again to get a new one.",
+    };
   }
-  if (code === "device_already_decided") return { title: "This code was already used", body: "It has been approved or denied before. Start again on your terminal for a new code." };
+  if (code === "device_already_decided")
+    return {
+      title: "This code was already used",
+      body: "It has been approved or denied before. Start again on your terminal for a new code.",
+    };
   if (code.startsWith("tenant_")) return { title: "The terminal's tenant is not active", body: errorMessage(error) };
   if (error.status === 400 || error.status === 404) {
-    return { title: "That code doesn't match", body: "Check the code shown in your terminal and type it again. It has 8 letters, like BCDF-GHJK." };
+    return {
+      title: "That code doesn't match",
+      body: "Check the code shown in your terminal and type it again. It has 8 letters, like BCDF-GHJK.",
+    };
   }
   return { title: "The code could not be confirmed", body: errorMessage(error) };
 }

@@ -66,7 +66,9 @@ function Overview() {
         ))}
       </div>
       <Card title="Tenant id">
-        <p className="muted">Agents send it as <code>X-BR-Tenant-Id</code> when an identity belongs to several tenants.</p>
+        <p className="muted">
+          Agents send it as <code>X-BR-Tenant-Id</code> when an identity belongs to several tenants.
+        </p>
         <SecretValue value={t.id} label="Tenant id" />
       </Card>
       {me.memberships.length > 1 && <p className="muted">You belong to {me.memberships.length} tenants — switch at the top of the page.</p>}
@@ -99,17 +101,26 @@ function Welcome() {
       </p>
       <ClaimableTenants />
       <Card title="Joining a team?">
-        <p>Open the claim link a teammate or your agent gave you — it looks like <span className="mono">…/dashboard/?claim=brct_…</span></p>
+        <p>
+          Open the claim link a teammate or your agent gave you — it looks like <span className="mono">…/dashboard/?claim=brct_…</span>
+        </p>
       </Card>
       <Card title="Create a tenant">
         <form className="stack" onSubmit={submit}>
           <Field label="Tenant name">
             {(id) => <input id={id} required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} placeholder="My Lab" />}
           </Field>
-          <Field label="Invite code (optional)" hint="With a valid invite the tenant is active at once; without one it may wait for approval.">
+          <Field
+            label="Invite code (optional)"
+            hint="With a valid invite the tenant is active at once; without one it may wait for approval."
+          >
             {(id, hint) => <input id={id} aria-describedby={hint} value={invite} onChange={(e) => setInvite(e.target.value)} />}
           </Field>
-          {create.isError && <p className="form-error" role="alert">{errorMessage(create.error)}</p>}
+          {create.isError && (
+            <p className="form-error" role="alert">
+              {errorMessage(create.error)}
+            </p>
+          )}
           <Button type="submit" variant="primary" busy={create.isPending}>
             Create tenant
           </Button>

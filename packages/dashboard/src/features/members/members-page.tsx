@@ -64,8 +64,16 @@ export function MembersPage() {
           People whose sign-in is linked to {current!.tenant.name}. Invite more with a <Link to="/links">claim link</Link>.
         </p>
       </div>
-      {!isOwner && <Banner tone="info" title="Only owners can change roles or remove members">You are {current!.role === "admin" ? "an admin" : "a member"} of this tenant.</Banner>}
-      {update.isError && <Banner tone="danger" title="The role was not changed">{errorMessage(update.error)}</Banner>}
+      {!isOwner && (
+        <Banner tone="info" title="Only owners can change roles or remove members">
+          You are {current!.role === "admin" ? "an admin" : "a member"} of this tenant.
+        </Banner>
+      )}
+      {update.isError && (
+        <Banner tone="danger" title="The role was not changed">
+          {errorMessage(update.error)}
+        </Banner>
+      )}
       <Card>
         <QueryTable
           query={members}
@@ -84,8 +92,8 @@ export function MembersPage() {
       </Card>
       <ConfirmDialog {...remove.dialog} title="Remove this member?" confirmLabel="Remove member">
         <p>
-          <strong>{removing && label(removing)}</strong> loses access to {current!.tenant.name} at once. They can rejoin only
-          with a new claim link.
+          <strong>{removing && label(removing)}</strong> loses access to {current!.tenant.name} at once. They can rejoin only with a new
+          claim link.
         </p>
       </ConfirmDialog>
     </div>

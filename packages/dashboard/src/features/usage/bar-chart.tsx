@@ -10,7 +10,8 @@ export interface Bar {
   value: number;
 }
 
-const dayLabel = (date: string) => new Date(`${date}T00:00:00Z`).toLocaleDateString(undefined, { month: "short", day: "numeric", timeZone: "UTC" });
+const dayLabel = (date: string) =>
+  new Date(`${date}T00:00:00Z`).toLocaleDateString(undefined, { month: "short", day: "numeric", timeZone: "UTC" });
 
 /** The smallest 1-2-5 step scale above `max`, so the mid gridline is a round number. */
 function niceMax(max: number): number {

@@ -16,7 +16,9 @@ export function UsagePage() {
     <div className="page">
       <div className="page-head">
         <h1>Usage</h1>
-        <p className="muted">Requests and tokens of {current!.tenant.name} through the gateway, last {DAYS} days (UTC).</p>
+        <p className="muted">
+          Requests and tokens of {current!.tenant.name} through the gateway, last {DAYS} days (UTC).
+        </p>
       </div>
       <Card>
         <QueryState query={usage}>

@@ -61,7 +61,11 @@ async function coldLookup(deps: AuthDeps, hash: string, address: string): Promis
   const running = deps.keyCache.loading(hash);
   if (running) return known(await running);
   const budget = {
-    limiter: deps.localLimits.limiter({ name: "unknown-key-address", points: deps.config.BR_UNKNOWN_KEYS_PER_ADDRESS, durationSeconds: 60 }),
+    limiter: deps.localLimits.limiter({
+      name: "unknown-key-address",
+      points: deps.config.BR_UNKNOWN_KEYS_PER_ADDRESS,
+      durationSeconds: 60,
+    }),
     key: address,
   };
   return guessWithinBudgets(

@@ -56,7 +56,9 @@ export async function admin(args: string[]): Promise<number> {
       return invites(client, values, rest);
     case "digest": {
       const digest = await client.admin.digest(values.window ? { window: values.window as never } : {});
-      return show(values, digest, () => process.stdout.write(`${digest.highlights.map((h) => `• ${h}`).join("\n") || "(nothing to report)"}\n`));
+      return show(values, digest, () =>
+        process.stdout.write(`${digest.highlights.map((h) => `• ${h}`).join("\n") || "(nothing to report)"}\n`),
+      );
     }
     default:
       throw new UsageError(command ? `unknown admin command: ${command}` : "which admin command?", USAGE);

@@ -25,7 +25,11 @@ export async function mcp(args: string[]): Promise<number | undefined> {
     upstream.send(message).catch((err: unknown) => {
       // The client waits on every request id: answer it with the failure rather than leave it hanging.
       if (isJSONRPCRequest(message)) {
-        void local.send({ jsonrpc: "2.0", id: message.id, error: { code: -32000, message: `BrainstormRouter: ${(err as Error).message}` } });
+        void local.send({
+          jsonrpc: "2.0",
+          id: message.id,
+          error: { code: -32000, message: `BrainstormRouter: ${(err as Error).message}` },
+        });
       }
     });
   };

@@ -29,7 +29,13 @@ export const TenantList = z.object({ data: z.array(AdminTenant), next_cursor: z.
 
 export const TenantDetail = AdminTenant.extend({
   members: z.array(
-    z.object({ user_id: z.uuid(), subject: z.string(), email: z.string().nullable(), role: z.enum(["owner", "admin", "member"]), joined_at: timestamp }),
+    z.object({
+      user_id: z.uuid(),
+      subject: z.string(),
+      email: z.string().nullable(),
+      role: z.enum(["owner", "admin", "member"]),
+      joined_at: timestamp,
+    }),
   ),
   api_keys: z.object({ total: z.number().int(), active: z.number().int() }),
   usage: z.object({
@@ -40,14 +46,23 @@ export const TenantDetail = AdminTenant.extend({
     completion_tokens: z.number().int(),
   }),
   status_history: z.array(
-    z.object({ from: TenantStatus.nullable(), to: TenantStatus, reason: z.string().nullable(), actor: z.string().nullable(), at: timestamp }),
+    z.object({
+      from: TenantStatus.nullable(),
+      to: TenantStatus,
+      reason: z.string().nullable(),
+      actor: z.string().nullable(),
+      at: timestamp,
+    }),
   ),
 }).openapi("AdminTenantDetail");
 
 export const DryRun = z
   .object({
     dry_run: z.literal(true),
-    would_execute: z.object({ action: z.string() }).loose().openapi({ description: "The change the call would make: action, id, from, to, …" }),
+    would_execute: z
+      .object({ action: z.string() })
+      .loose()
+      .openapi({ description: "The change the call would make: action, id, from, to, …" }),
   })
   .openapi("DryRunResult");
 
@@ -81,7 +96,11 @@ export const InviteCode = z
 
 const InviteCreateBody = z
   .strictObject({
-    code: z.string().regex(INVITE_CODE_PATTERN, "4-64 letters, digits, '-' or '_'").optional().openapi({ description: "Generated when absent" }),
+    code: z
+      .string()
+      .regex(INVITE_CODE_PATTERN, "4-64 letters, digits, '-' or '_'")
+      .optional()
+      .openapi({ description: "Generated when absent" }),
     max_uses: z.number().int().positive().nullable().optional().openapi({ description: "null or absent: unlimited" }),
     expires_at: z.iso.datetime({ offset: true }).optional(),
     note: displayString(500, 0).optional(),
@@ -106,7 +125,9 @@ export const Digest = z
       prompt_tokens: z.number().int(),
       completion_tokens: z.number().int(),
       total_tokens: z.number().int(),
-      top_tenants: z.array(z.object({ id: z.uuid(), slug: z.string(), name: z.string(), requests: z.number().int(), tokens: z.number().int() })),
+      top_tenants: z.array(
+        z.object({ id: z.uuid(), slug: z.string(), name: z.string(), requests: z.number().int(), tokens: z.number().int() }),
+      ),
     }),
     invite_redemptions: z.number().int(),
     notifications: z.object({
@@ -221,7 +242,10 @@ export function registerAdminRoutes(app: App, deps: Deps) {
       summary: "List invite codes with uses left",
       request: { query: z.object({ include_revoked: z.enum(["true", "false"]).optional(), ...Paging }) },
       responses: {
-        200: jsonContent(z.object({ data: z.array(InviteCode), next_cursor: z.string().nullable() }).openapi("InviteCodeList"), "A page of codes"),
+        200: jsonContent(
+          z.object({ data: z.array(InviteCode), next_cursor: z.string().nullable() }).openapi("InviteCodeList"),
+          "A page of codes",
+        ),
         ...errorResponses(400, 401, 403),
       },
     }),

@@ -7,7 +7,17 @@ import { clientAddress } from "../client-address.js";
 import type { App } from "../context.js";
 import { jwtAuth, tenantContext } from "../middleware/jwt-auth.js";
 import { rateLimitByAddress } from "../middleware/rate-limit.js";
-import { displayString, errorResponses, jsonBody, jsonContent, jwtSecurity, Membership, MembershipRole, TenantIdHeader, TenantSummary } from "../openapi.js";
+import {
+  displayString,
+  errorResponses,
+  jsonBody,
+  jsonContent,
+  jwtSecurity,
+  Membership,
+  MembershipRole,
+  TenantIdHeader,
+  TenantSummary,
+} from "../openapi.js";
 
 const ProvisionBody = z
   .strictObject({
@@ -84,11 +94,7 @@ export function registerAuthRoutes(app: App, deps: Deps) {
     return c.json(
       {
         identity: { subject: identity.subject, email: identity.email, email_verified: identity.emailVerified },
-        is_platform_admin: isPlatformAdmin(
-          deps.config.platformAdminIds,
-          identity.subject,
-          ...memberships.map((m) => m.user_id),
-        ),
+        is_platform_admin: isPlatformAdmin(deps.config.platformAdminIds, identity.subject, ...memberships.map((m) => m.user_id)),
         tenant: current ? { ...current.tenant, role: current.role } : null,
         memberships: memberships.map(membershipView),
         claimable: await claimableFor(deps, identity),

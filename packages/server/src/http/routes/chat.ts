@@ -17,7 +17,11 @@ const Message = z
 const ChatCompletionRequest = z
   .object({
     // PostgreSQL text cannot hold NUL; refused here rather than carried into the usage rows.
-    model: z.string().min(1).max(200).regex(/^[^\0]*$/, "must not contain NUL (\\u0000)"),
+    model: z
+      .string()
+      .min(1)
+      .max(200)
+      .regex(/^[^\0]*$/, "must not contain NUL (\\u0000)"),
     messages: z.array(Message).min(1),
     stream: z.boolean().optional(),
     stream_options: z.object({ include_usage: z.boolean().optional() }).loose().nullable().optional(),
@@ -31,7 +35,15 @@ export const ChatCompletion = z
     object: z.literal("chat.completion"),
     created: z.number().int(),
     model: z.string(),
-    choices: z.array(z.object({ index: z.number().int(), message: z.object({ role: z.string(), content: z.string().nullable() }).loose(), finish_reason: z.string().nullable() }).loose()),
+    choices: z.array(
+      z
+        .object({
+          index: z.number().int(),
+          message: z.object({ role: z.string(), content: z.string().nullable() }).loose(),
+          finish_reason: z.string().nullable(),
+        })
+        .loose(),
+    ),
     usage: z.object({ prompt_tokens: z.number().int(), completion_tokens: z.number().int(), total_tokens: z.number().int() }).optional(),
   })
   .loose()
@@ -93,6 +105,12 @@ export function registerChatRoutes(app: App, deps: Deps) {
   // The list is configuration, not data: fixed at start-up.
   const created = Math.floor(Date.now() / 1000);
   app.openapi(models, (c) =>
-    c.json({ object: "list" as const, data: deps.providers.models().map((m) => ({ id: m.id, object: "model" as const, created, owned_by: m.owned_by })) }, 200),
+    c.json(
+      {
+        object: "list" as const,
+        data: deps.providers.models().map((m) => ({ id: m.id, object: "model" as const, created, owned_by: m.owned_by })),
+      },
+      200,
+    ),
   );
 }

@@ -42,7 +42,11 @@ export const DeviceConfirmation = z
 
 const ClaimPreviewRequest = z
   .strictObject({
-    token: z.string().min(1).max(128).openapi({ description: "The brct_… token of a claim URL, sent in the body so it never sits in a URL." }),
+    token: z
+      .string()
+      .min(1)
+      .max(128)
+      .openapi({ description: "The brct_… token of a claim URL, sent in the body so it never sits in a URL." }),
   })
   .openapi("ClaimPreviewRequest");
 

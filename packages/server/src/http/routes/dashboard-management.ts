@@ -102,8 +102,7 @@ export function registerDashboardManagement(app: App, deps: Deps) {
       request: { headers, params: IdParam, body: jsonBody(UpdateMemberRequest) },
       responses: { 200: jsonContent(Member, "Updated"), ...errorResponses(400, 401, 403, 404, 409) },
     }),
-    async (c) =>
-      c.json(await changeMemberRole(deps, c.get("actor"), c.req.valid("param").id, c.req.valid("json").role), 200),
+    async (c) => c.json(await changeMemberRole(deps, c.get("actor"), c.req.valid("param").id, c.req.valid("json").role), 200),
   );
   app.openapi(
     createRoute({

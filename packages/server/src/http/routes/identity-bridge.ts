@@ -14,13 +14,7 @@ export const ClaimLinkRequest = z
   .strictObject({
     role: MembershipRole.optional().openapi({ description: "Role the claimer gets (default member)." }),
     max_uses: z.number().int().min(maxUses.min).max(maxUses.max).optional().openapi({ description: "Default 1." }),
-    expires_in_days: z
-      .number()
-      .int()
-      .min(expiresInDays.min)
-      .max(expiresInDays.max)
-      .optional()
-      .openapi({ description: "Default 7." }),
+    expires_in_days: z.number().int().min(expiresInDays.min).max(expiresInDays.max).optional().openapi({ description: "Default 7." }),
   })
   .openapi("ClaimLinkRequest");
 
@@ -35,9 +29,7 @@ export const ClaimLink = z
   })
   .openapi("ClaimLink");
 
-export const BrowserLink = z
-  .object({ id: z.uuid(), url: z.url(), token: z.string(), expires_at: z.string() })
-  .openapi("BrowserLink");
+export const BrowserLink = z.object({ id: z.uuid(), url: z.url(), token: z.string(), expires_at: z.string() }).openapi("BrowserLink");
 
 const DeviceAuthorizeRequest = z
   .strictObject({
@@ -104,9 +96,7 @@ export function registerIdentityBridge(app: App, deps: Deps) {
     request: { body: { ...jsonBody(ClaimLinkRequest), required: false } },
     responses: { 201: jsonContent(ClaimLink, "The claim link, token shown once"), ...errorResponses(400, 401, 403, 429) },
   });
-  app.openapi(claimLinkRoute, async (c) =>
-    c.json(await createClaimLink(deps, c.get("actor"), c.req.valid("json") ?? {}), 201),
-  );
+  app.openapi(claimLinkRoute, async (c) => c.json(await createClaimLink(deps, c.get("actor"), c.req.valid("json") ?? {}), 201));
 
   const browserLinkRoute = createRoute({
     method: "post",
@@ -159,7 +149,5 @@ export function registerIdentityBridge(app: App, deps: Deps) {
       ...errorResponses(401, 403, 429),
     },
   });
-  app.openapi(tokenRoute, async (c) =>
-    c.json(await pollDeviceToken(deps, c.get("actor"), c.req.valid("json").device_code), 200),
-  );
+  app.openapi(tokenRoute, async (c) => c.json(await pollDeviceToken(deps, c.get("actor"), c.req.valid("json").device_code), 200));
 }

@@ -17,7 +17,12 @@ export function registerWellKnown(app: App, deps: Deps) {
       method: "POST",
       url: `${base}/v1/register`,
       auth: "none",
-      body: { tenant_name: "string", admin_email: "string", accept_tos: true, invite_code: "string (optional; without one the tenant may wait for approval)" },
+      body: {
+        tenant_name: "string",
+        admin_email: "string",
+        accept_tos: true,
+        invite_code: "string (optional; without one the tenant may wait for approval)",
+      },
       returns: "tenant, api_key.key (shown once), claim.url (give it to the human who will manage the tenant)",
       pending: "202 with tenant.status=pending: calls answer 403 tenant_pending until a platform admin approves",
     },

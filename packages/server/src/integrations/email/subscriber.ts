@@ -56,10 +56,12 @@ export function tenantEmailSubscriber(config: Config, db: Database, transport: M
       const mail = await mailFor(event, async () => {
         // Logged mail has no reader: a token minted for it would only be a live secret nobody holds.
         if (transport.kind === "log") return null;
-        secret ??= db.asPlatform((tx) => serverSecret(tx, "claim-email")).catch((err: unknown) => {
-          secret = undefined; // asked again on the next delivery, not cached as a failure
-          throw err;
-        });
+        secret ??= db
+          .asPlatform((tx) => serverSecret(tx, "claim-email"))
+          .catch((err: unknown) => {
+            secret = undefined; // asked again on the next delivery, not cached as a failure
+            throw err;
+          });
         const derived = { secret: await secret, seed: deliveryId };
         const claim = await db.asTenant(d.tenantId, (tx) =>
           issueClaimToken(
@@ -92,10 +94,19 @@ async function mailFor(event: TenantEmailEvent, claimLink: () => Promise<string 
   const reason = d.reason ? `\nReason: ${t(d.reason)}` : "";
   switch (event.type) {
     case "tenant.approved":
-      return { subject: `${t(d.tenantName)} is approved`, text: `${t(d.tenantName)} (${t(d.tenantSlug)}) is active: its API keys work now.` };
+      return {
+        subject: `${t(d.tenantName)} is approved`,
+        text: `${t(d.tenantName)} (${t(d.tenantSlug)}) is active: its API keys work now.`,
+      };
     case "tenant.rejected":
-      return { subject: `${t(d.tenantName)} was not approved`, text: `The signup of ${t(d.tenantName)} (${t(d.tenantSlug)}) was rejected.${reason}` };
+      return {
+        subject: `${t(d.tenantName)} was not approved`,
+        text: `The signup of ${t(d.tenantName)} (${t(d.tenantSlug)}) was rejected.${reason}`,
+      };
     case "tenant.suspended":
-      return { subject: `${t(d.tenantName)} is suspended`, text: `${t(d.tenantName)} (${t(d.tenantSlug)}) is suspended: its API keys no longer work.${reason}` };
+      return {
+        subject: `${t(d.tenantName)} is suspended`,
+        text: `${t(d.tenantName)} (${t(d.tenantSlug)}) is suspended: its API keys no longer work.${reason}`,
+      };
   }
 }

@@ -102,7 +102,12 @@ export async function handleSlackAction(
     const result = await (approve ? approveTenant : rejectTenant)(deps, actor, input);
     const t = (result as Extract<typeof result, { dry_run: false }>).tenant;
     const outcome = approve ? "approved" : "rejected";
-    reply(deps, target, decidedMessage({ tenantId: t.id, tenantName: t.name, tenantSlug: t.slug }, outcome, actorMention(actorLabel(actor))), true);
+    reply(
+      deps,
+      target,
+      decidedMessage({ tenantId: t.id, tenantName: t.name, tenantSlug: t.slug }, outcome, actorMention(actorLabel(actor))),
+      true,
+    );
     return { outcome };
   } catch (err) {
     if (!(err instanceof AppError) || err.status >= 500) throw err;

@@ -40,8 +40,20 @@ async function post(url: string, target: string, body: unknown, headers: Record<
 }
 
 /** Web API method with the bot token; Slack reports most failures as 200 {ok:false, error}. */
-export async function callSlack(config: SlackConfig, method: string, body: Record<string, unknown>, signal?: AbortSignal, headers: Record<string, string> = {}) {
-  const res = await post(`${config.SLACK_API_URL.replace(/\/$/, "")}/${method}`, method, body, { authorization: `Bearer ${config.SLACK_BOT_TOKEN}`, ...headers }, signal);
+export async function callSlack(
+  config: SlackConfig,
+  method: string,
+  body: Record<string, unknown>,
+  signal?: AbortSignal,
+  headers: Record<string, string> = {},
+) {
+  const res = await post(
+    `${config.SLACK_API_URL.replace(/\/$/, "")}/${method}`,
+    method,
+    body,
+    { authorization: `Bearer ${config.SLACK_BOT_TOKEN}`, ...headers },
+    signal,
+  );
   const json = (await res.json()) as { ok?: boolean; error?: string; channel?: string; ts?: string };
   if (!json.ok) throw new Error(`Slack ${method} failed: ${json.error ?? "unknown error"}`);
   return json;
@@ -63,7 +75,12 @@ export interface PostedMessage {
  * for the Web API, in message metadata, so a receiver can recognise a retry. Returns where the
  * message is when Slack says so (Web API only: an incoming webhook answers a bare "ok").
  */
-export async function postToChannel(config: SlackConfig, message: SlackMessage, deliveryId: string, signal?: AbortSignal): Promise<PostedMessage | null> {
+export async function postToChannel(
+  config: SlackConfig,
+  message: SlackMessage,
+  deliveryId: string,
+  signal?: AbortSignal,
+): Promise<PostedMessage | null> {
   const headers = { "x-br-delivery-id": deliveryId };
   if (config.SLACK_BOT_TOKEN && config.SLACK_CHANNEL_ID) {
     const posted = await callSlack(

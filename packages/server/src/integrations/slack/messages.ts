@@ -11,7 +11,11 @@ export const APPROVE_ACTION = "approve_tenant";
 export const REJECT_ACTION = "reject_tenant";
 
 // Slack's mrkdwn treats these three as control characters; user-supplied names must not inject links.
-const escape = (s: unknown) => String(s ?? "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const escape = (s: unknown) =>
+  String(s ?? "")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;");
 // What a signup chose (names, emails, reasons) must not add lines or bare URLs either.
 const user = (s: unknown) => escape(inertText(s));
 
@@ -81,5 +85,7 @@ export function statusMessage(event: PlatformEvent<SlackEventType>): SlackMessag
   if (event.type === "tenant.signup") return signupMessage(event.data);
   const d = event.data;
   const verb = { "tenant.approved": "approved", "tenant.rejected": "rejected", "tenant.suspended": "suspended" }[event.type];
-  return { text: `${user(d.tenantName)} (${user(d.tenantSlug)}) was ${verb} by ${actorMention(d.actor)}${d.reason ? ` — ${user(d.reason)}` : ""}` };
+  return {
+    text: `${user(d.tenantName)} (${user(d.tenantSlug)}) was ${verb} by ${actorMention(d.actor)}${d.reason ? ` — ${user(d.reason)}` : ""}`,
+  };
 }

@@ -50,7 +50,8 @@ export function slackSubscriber({ config, db, cache, log }: SlackSubscriberDeps)
         // after it finds the key — the buttons go either way, worded like the decision's own update
         // so the message reads the same whichever of the two lands last.
         const decision = await db.asPlatform((tx) => pendingDecision(tx, d.tenantId));
-        if (decision) await replaceSignup(posted, decidedMessage(d, outcomeOf(decision.to_status), actorMention(decision.actor ?? undefined)), signal);
+        if (decision)
+          await replaceSignup(posted, decidedMessage(d, outcomeOf(decision.to_status), actorMention(decision.actor ?? undefined)), signal);
       }
     },
   };

@@ -110,8 +110,12 @@ function highlights(d: DigestFacts): string[] {
     out.push(`${plural(pending, "tenant")} waiting for approval, oldest ${age(d.oldest_pending.age_hours)} (${d.oldest_pending.name}).`);
   }
   if (d.failed_notifications > 0) {
-    const which = Object.entries(d.notifications.failed_by_subscriber).map(([s, c]) => `${s}: ${c}`).join(", ");
-    out.push(`${plural(d.failed_notifications, "notification")} failed for good in ${span} (${which}); check the Slack and email settings.`);
+    const which = Object.entries(d.notifications.failed_by_subscriber)
+      .map(([s, c]) => `${s}: ${c}`)
+      .join(", ");
+    out.push(
+      `${plural(d.failed_notifications, "notification")} failed for good in ${span} (${which}); check the Slack and email settings.`,
+    );
   }
   const decided = [
     d.approvals ? `${n(d.approvals)} approved` : "",

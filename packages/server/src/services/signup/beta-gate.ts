@@ -10,5 +10,7 @@ export function admitsWithoutApproval(
   config: Pick<Config, "betaGate" | "platformAdminIds">,
   signup: { inviteSpent: boolean; subject?: string },
 ): boolean {
-  return signup.inviteSpent || !config.betaGate || (signup.subject !== undefined && isPlatformAdmin(config.platformAdminIds, signup.subject));
+  return (
+    signup.inviteSpent || !config.betaGate || (signup.subject !== undefined && isPlatformAdmin(config.platformAdminIds, signup.subject))
+  );
 }

@@ -24,8 +24,7 @@ type GuessDeps = Pick<Deps, "config" | "limits">;
  * walked past by guessing (decisions.md #82).
  */
 export function spendInviteCode(deps: GuessDeps, tx: Tx, guess: { code: string; address: string; subject?: string }): Promise<void> {
-  const limiter = (name: string, points: number) =>
-    deps.limits.limiter({ name, points, durationSeconds: INVITE_FAILURE_WINDOW_SECONDS });
+  const limiter = (name: string, points: number) => deps.limits.limiter({ name, points, durationSeconds: INVITE_FAILURE_WINDOW_SECONDS });
   const budgets: FailureBudget[] = [{ limiter: limiter("invite-address", deps.config.BR_INVITE_FAILURES_PER_ADDRESS), key: guess.address }];
   if (guess.subject !== undefined) {
     budgets.push({ limiter: limiter("invite-identity", deps.config.BR_INVITE_FAILURES_PER_IDENTITY), key: guess.subject });

@@ -42,7 +42,11 @@ export async function startFakeUpstream(options: { completionBytes?: number } = 
       case "fake-slow-stream":
         return slowStream(res, body.model);
       case "fake-timed-stream":
-        return slowStream(res, body.model, { chunks: 40, everyMs: 50, usage: { prompt_tokens: 11, completion_tokens: 40, total_tokens: 51 } });
+        return slowStream(res, body.model, {
+          chunks: 40,
+          everyMs: 50,
+          usage: { prompt_tokens: 11, completion_tokens: 40, total_tokens: 51 },
+        });
     }
     const usage = { prompt_tokens: 7, completion_tokens: 3, total_tokens: 10 };
     if (!body.stream) {
@@ -85,16 +89,24 @@ export async function startFakeUpstream(options: { completionBytes?: number } = 
   };
 }
 
-function slowStream(res: ServerResponse, model: string, shape: { chunks: number; everyMs: number; usage?: object } = { chunks: 3000, everyMs: 20 }) {
+function slowStream(
+  res: ServerResponse,
+  model: string,
+  shape: { chunks: number; everyMs: number; usage?: object } = { chunks: 3000, everyMs: 20 },
+) {
   res.writeHead(200, { "content-type": "text/event-stream" });
   let n = 0;
   const timer = setInterval(() => {
     if (++n > shape.chunks) {
       clearInterval(timer);
-      const usage = shape.usage ? `data: ${JSON.stringify({ object: "chat.completion.chunk", model, choices: [], usage: shape.usage })}\n\n` : "";
+      const usage = shape.usage
+        ? `data: ${JSON.stringify({ object: "chat.completion.chunk", model, choices: [], usage: shape.usage })}\n\n`
+        : "";
       return res.end(`${usage}data: [DONE]\n\n`);
     }
-    res.write(`data: ${JSON.stringify({ object: "chat.completion.chunk", model, choices: [{ index: 0, delta: { content: `${n} ` } }] })}\n\n`);
+    res.write(
+      `data: ${JSON.stringify({ object: "chat.completion.chunk", model, choices: [{ index: 0, delta: { content: `${n} ` } }] })}\n\n`,
+    );
   }, shape.everyMs);
   res.on("close", () => clearInterval(timer));
 }

@@ -9,12 +9,14 @@ export async function startFakeResend() {
     if (req.headers.authorization !== `Bearer ${RESEND_API_KEY}`) {
       return { status: 401, body: { statusCode: 401, name: "validation_error", message: "API key is invalid" } };
     }
-    if (req.method !== "POST" || req.path !== "/emails") return { status: 404, body: { statusCode: 404, name: "not_found", message: "Not found" } };
+    if (req.method !== "POST" || req.path !== "/emails")
+      return { status: 404, body: { statusCode: 404, name: "not_found", message: "Not found" } };
     return { status: 200, body: { id: randomUUID() } };
   });
   const delivered = (): RecordedRequest[] => {
     const seen = new Map<string, RecordedRequest>();
-    for (const r of fake.to("/emails")) if (r.status === 200 && !seen.has(String(r.headers["idempotency-key"]))) seen.set(String(r.headers["idempotency-key"]), r);
+    for (const r of fake.to("/emails"))
+      if (r.status === 200 && !seen.has(String(r.headers["idempotency-key"]))) seen.set(String(r.headers["idempotency-key"]), r);
     return [...seen.values()];
   };
   return Object.assign(fake, {

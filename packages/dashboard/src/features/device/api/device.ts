@@ -17,4 +17,5 @@ export const deviceLookupQueryOptions = (userCode: string, enabled: boolean) =>
     refetchOnReconnect: false,
   });
 
-export const confirmDevice = (userCode: string, action: "approve" | "deny") => identityApi().auth.confirmDevice({ user_code: userCode, action });
+export const confirmDevice = (userCode: string, action: "approve" | "deny") =>
+  identityApi().auth.confirmDevice({ user_code: userCode, action });
