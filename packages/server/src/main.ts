@@ -1,9 +1,9 @@
-import { ConfigError, loadConfig } from "./config.js";
+import { type Config, ConfigError, loadConfig } from "./config.js";
 import { createLogger } from "./logger.js";
 import { startServer } from "./server.js";
 import { ensureQuickstartInvite } from "./services/dev-quickstart.js";
 
-let config;
+let config: Config;
 try {
   config = loadConfig();
 } catch (err) {

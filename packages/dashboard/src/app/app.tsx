@@ -86,6 +86,7 @@ function Shell() {
   const { me, current } = useTenant();
   const client = useQueryClient();
   const tabs = useRef<HTMLElement>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the current tab is read from the DOM, and it changes with the path
   useEffect(() => {
     // On a phone the tab row scrolls sideways: keep the current tab in view, also after a rotation.
     // Scrolls the row only (never the page, which scrollIntoView would do when the row is off-screen).

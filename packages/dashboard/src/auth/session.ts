@@ -43,7 +43,7 @@ export function signIn(token: string, fallbackTtlSeconds = 3600) {
     expiresAt: claims.exp ? claims.exp * 1000 : Date.now() + fallbackTtlSeconds * 1000,
   };
   sessionStorage.setItem(KEY, JSON.stringify(session));
-  listeners.forEach((l) => l());
+  for (const l of listeners) l();
 }
 
 const NOTICE = "br.sign_in_notice";
@@ -52,7 +52,7 @@ const NOTICE = "br.sign_in_notice";
 export function signOut(notice?: string) {
   sessionStorage.removeItem(KEY);
   if (notice) sessionStorage.setItem(NOTICE, notice);
-  listeners.forEach((l) => l());
+  for (const l of listeners) l();
 }
 
 export function takeSignInNotice(): string | null {

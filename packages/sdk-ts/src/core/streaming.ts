@@ -24,8 +24,7 @@ export class Stream<Chunk> implements AsyncIterable<Chunk> {
         if (done) return;
         buffer += value;
         // Events end with a blank line (WHATWG SSE); a chunk may hold several or half of one.
-        let end: number;
-        while ((end = buffer.search(/\r?\n\r?\n/)) >= 0) {
+        for (let end = buffer.search(/\r?\n\r?\n/); end >= 0; end = buffer.search(/\r?\n\r?\n/)) {
           const event = buffer.slice(0, end);
           buffer = buffer.slice(end).replace(/^\r?\n\r?\n/, "");
           const data = event

@@ -22,6 +22,7 @@ export const ErrorEnvelope = z
 // C0/C1 controls (CR, LF, …) and the bidi overrides and isolates: in a display string they forge
 // lines ("Admin: …" next to an Approve button) or reorder what a reader sees. NUL is left to the
 // database's own refusal (class 22 → 400 invalid_value, decisions.md #12), the same for every field.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL_OR_BIDI = /[\u0001-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/u;
 
 /** A name or label shown to humans (tenant, key, invite note, decision reason): one plain line. */

@@ -19,7 +19,7 @@ export function openAICompatibleProvider(config: OpenAICompatibleConfig): Provid
   if (config.api_key) headers.authorization = `Bearer ${config.api_key}`;
 
   async function send(call: ChatCall) {
-    let res;
+    let res: Awaited<ReturnType<Pool["request"]>>;
     try {
       res = await pool.request({ method: "POST", path, headers, body: JSON.stringify(call.body), signal: call.signal });
     } catch (err) {

@@ -78,7 +78,7 @@ function metered(upstream: ReadableStream<Uint8Array>, body: ChatBody, meter: (s
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        let next;
+        let next: ReadableStreamReadResult<Uint8Array>;
         try {
           next = await reader.read();
         } catch (err) {

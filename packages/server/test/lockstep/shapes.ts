@@ -140,7 +140,9 @@ export function differences(expected: Shape, actual: Shape, at = ""): string[] {
       out.push(...differencesOne(e, offered[i]!, at));
     } else out.push(`${where(at)}: the schema allows ${describe(e)}, the Python type does not`);
   }
-  offered.forEach((a, j) => used.has(j) || out.push(`${where(at)}: the Python type allows ${describe(a)}, the schema does not`));
+  offered.forEach((a, j) => {
+    if (!used.has(j)) out.push(`${where(at)}: the Python type allows ${describe(a)}, the schema does not`);
+  });
   return out;
 }
 

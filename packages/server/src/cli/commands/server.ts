@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from "../../config.js";
+import { type Config, ConfigError, loadConfig } from "../../config.js";
 import { buildDeps } from "../../deps.js";
 import { createLogger } from "../../logger.js";
 
@@ -10,7 +10,7 @@ export async function serve(): Promise<number | undefined> {
 
 /** `migrate`: applies pending migrations to BR_DATA_DIR / DATABASE_URL and exits. */
 export async function migrate(): Promise<number> {
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (err) {

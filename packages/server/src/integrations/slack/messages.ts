@@ -11,13 +11,13 @@ export const APPROVE_ACTION = "approve_tenant";
 export const REJECT_ACTION = "reject_tenant";
 
 // Slack's mrkdwn treats these three as control characters; user-supplied names must not inject links.
-const escape = (s: unknown) =>
+const mrkdwn = (s: unknown) =>
   String(s ?? "")
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;");
 // What a signup chose (names, emails, reasons) must not add lines or bare URLs either.
-const user = (s: unknown) => escape(inertText(s));
+const user = (s: unknown) => mrkdwn(inertText(s));
 
 function tenantLine(d: TenantRef): string {
   return `*${user(d.tenantName)}* (\`${user(d.tenantSlug)}\`)`;
@@ -33,7 +33,7 @@ export function signupMessage(d: TenantSignup): SlackMessage {
       block_id: `tenant:${d.tenantId}`,
       text: {
         type: "mrkdwn",
-        text: `:wave: New signup ${tenantLine(d)}\nAdmin: ${user(d.email ?? "—")} · via ${escape(d.source)} · status *${escape(d.status)}*`,
+        text: `:wave: New signup ${tenantLine(d)}\nAdmin: ${user(d.email ?? "—")} · via ${mrkdwn(d.source)} · status *${mrkdwn(d.status)}*`,
       },
     },
   ];
@@ -56,7 +56,7 @@ export function signupMessage(d: TenantSignup): SlackMessage {
  */
 export function actorMention(actor: string | undefined): string {
   const slackUser = /^slack:([A-Z0-9]+)$/.exec(actor ?? "")?.[1];
-  return slackUser ? `<@${slackUser}>` : escape(actor ?? "an admin");
+  return slackUser ? `<@${slackUser}>` : mrkdwn(actor ?? "an admin");
 }
 
 /**
@@ -66,12 +66,12 @@ export function actorMention(actor: string | undefined): string {
 export function decidedMessage(d: TenantRef, outcome: string, by?: string): SlackMessage {
   const suffix = by ? ` by ${by}` : "";
   return {
-    text: `${user(d.tenantName)} ${escape(outcome)}${suffix}`,
+    text: `${user(d.tenantName)} ${mrkdwn(outcome)}${suffix}`,
     blocks: [
       {
         type: "section",
         block_id: `tenant:${d.tenantId}`,
-        text: { type: "mrkdwn", text: `${tenantLine(d)} ${escape(outcome)}${suffix}` },
+        text: { type: "mrkdwn", text: `${tenantLine(d)} ${mrkdwn(outcome)}${suffix}` },
       },
     ],
   };

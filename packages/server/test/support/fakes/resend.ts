@@ -24,7 +24,7 @@ export async function startFakeResend() {
     attempts: () => fake.to("/emails"),
     /** What Resend delivers: accepted sends, a retry with the same Idempotency-Key only once. */
     delivered,
-    inbox: (address: string) => delivered().filter((r) => (r.body?.to as string[]).includes(address)),
+    inbox: (address: string) => delivered().filter((r) => ((r.body?.to ?? []) as string[]).includes(address)),
   });
 }
 
