@@ -14,6 +14,7 @@ CLIENT_CLOSED_REQUEST: Final = "client_closed_request"
 ROUTE_NOT_FOUND: Final = "route_not_found"
 CONFLICT: Final = "conflict"
 RATE_LIMITED: Final = "rate_limited"
+SERVICE_UNAVAILABLE: Final = "service_unavailable"
 INTERNAL_ERROR: Final = "internal_error"
 MISSING_API_KEY: Final = "missing_api_key"
 INVALID_API_KEY: Final = "invalid_api_key"
@@ -86,6 +87,7 @@ ErrorCode = Literal[
     "route_not_found",
     "conflict",
     "rate_limited",
+    "service_unavailable",
     "internal_error",
     "missing_api_key",
     "invalid_api_key",
@@ -160,6 +162,7 @@ ERROR_CODES: FrozenSet[str] = frozenset(
         ROUTE_NOT_FOUND,
         CONFLICT,
         RATE_LIMITED,
+        SERVICE_UNAVAILABLE,
         INTERNAL_ERROR,
         MISSING_API_KEY,
         INVALID_API_KEY,

@@ -100,7 +100,7 @@ export async function buildDeps(config: Config, log: Logger, options: BuildOptio
     limits,
     localLimits: memoryLimits(),
     keyCache,
-    devicePolls: new DevicePollCache(cache),
+    devicePolls: new DevicePollCache(cache, log),
     keyUsage,
     providers,
     meter,

@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   "route_not_found",
   "conflict",
   "rate_limited",
+  "service_unavailable",
   "internal_error",
   "missing_api_key",
   "invalid_api_key",

@@ -1,3 +1,4 @@
+import type { Logger } from "pino";
 import type { SharedCache } from "../cache/interface.js";
 
 /**
@@ -28,11 +29,23 @@ interface PollState {
 
 export type CachedPollAnswer = { error: "authorization_pending" } | { error: "slow_down"; interval: number };
 
+/**
+ * The cache is an optimisation and the database the authority, so a failing cache (Redis down or
+ * frozen) never fails a device request: writes are skipped with a warning, and a read that fails
+ * sends the poll to the database. A "decided" lost that way is found by polls within STATE_TTL_MS.
+ */
 export class DevicePollCache {
-  constructor(private readonly cache: SharedCache) {}
+  constructor(
+    private readonly cache: SharedCache,
+    private readonly log?: Logger,
+  ) {}
 
   /** After authorize, or after the database found the device still pending. */
-  async rememberPending(codeHash: string, state: PendingState, poll?: PollState): Promise<void> {
+  rememberPending(codeHash: string, state: PendingState, poll?: PollState): Promise<void> {
+    return this.bestEffort("remember a pending device", () => this.writePending(codeHash, state, poll));
+  }
+
+  private async writePending(codeHash: string, state: PendingState, poll?: PollState): Promise<void> {
     const ttl = Math.min(STATE_TTL_MS, state.expiresAt - Date.now());
     if (ttl <= 0) return;
     await this.cache.add(stateKey(codeHash), JSON.stringify(state), ttl);
@@ -40,8 +53,8 @@ export class DevicePollCache {
   }
 
   /** After a decision (approve or deny) committed: from now on polls ask the database. */
-  async decided(codeHash: string): Promise<void> {
-    await this.cache.set(stateKey(codeHash), DECIDED, STATE_TTL_MS);
+  decided(codeHash: string): Promise<void> {
+    return this.bestEffort("mark a device decided", () => this.cache.set(stateKey(codeHash), DECIDED, STATE_TTL_MS));
   }
 
   /**
@@ -49,6 +62,28 @@ export class DevicePollCache {
    * undefined when the database must answer (unknown here, decided, expired, another tenant).
    */
   async answer(codeHash: string, tenantId: string, initialInterval: number, step: number): Promise<CachedPollAnswer | undefined> {
+    try {
+      return await this.cachedAnswer(codeHash, tenantId, initialInterval, step);
+    } catch (err) {
+      this.log?.warn({ err }, "device poll cache failed; answering from the database");
+      return undefined;
+    }
+  }
+
+  private async bestEffort(what: string, write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (err) {
+      this.log?.warn({ err }, `could not ${what} in the device poll cache`);
+    }
+  }
+
+  private async cachedAnswer(
+    codeHash: string,
+    tenantId: string,
+    initialInterval: number,
+    step: number,
+  ): Promise<CachedPollAnswer | undefined> {
     const raw = await this.cache.get(stateKey(codeHash));
     if (!raw || raw === DECIDED) return undefined;
     const state = JSON.parse(raw) as PendingState;

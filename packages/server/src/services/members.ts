@@ -10,7 +10,7 @@ import type { MembershipRole, UserRole } from "../store/schema.js";
 import { deleteUser, updateUserRole } from "../store/users.js";
 import { userRoleFor, type Actor } from "./actor.js";
 
-type MemberDeps = Pick<Deps, "db" | "keyCache" | "devicePolls" | "log">;
+type MemberDeps = Pick<Deps, "db" | "keyCache" | "devicePolls">;
 type MemberRow = NonNullable<Awaited<ReturnType<typeof findMember>>>;
 
 const notFound = () => new AppError("member_not_found");
@@ -91,12 +91,8 @@ async function revokeAccessOf(tx: Tx, userId: string, role?: UserRole): Promise<
 /** After the commit, so no instance re-caches a key as live from a transaction not yet visible. */
 async function afterRevocation(deps: MemberDeps, revoked: Revoked) {
   await deps.keyCache.invalidate({ keyIds: revoked.keyIds });
-  for (const hash of revoked.deviceCodeHashes) {
-    // Best effort: the database already says expired, and a cached "pending" lives 30 s at most.
-    await deps.devicePolls
-      .decided(hash)
-      .catch((err: unknown) => deps.log.warn({ err }, "could not mark a device decided in the poll cache"));
-  }
+  // The database already says expired; the poll cache is told as well as it can be.
+  for (const hash of revoked.deviceCodeHashes) await deps.devicePolls.decided(hash);
 }
 
 function memberView(m: MemberRow) {

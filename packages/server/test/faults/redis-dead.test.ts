@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KeyCache } from "../../src/auth/api-key/key-cache.js";
 import { keyRecord as record } from "../support/key-record.js";
 import { MemoryCache } from "../../src/cache/memory.js";
-import { human, joinAs, asMember, ownedTenant } from "../identity-bridge/helpers.js";
+import { asMember, human, joinAs, ownedTenant } from "../identity-bridge/helpers.js";
 import { humanToken, registerTenant, startTestServer, type TestServer } from "../support/harness.js";
 import { startOwnRedis, type OwnRedis } from "../support/own-redis.js";
+import { SLACK_SIGNING_SECRET, slackRequest } from "../admin/support.js";
 
 /** A shared cache whose broadcasts fail while `failing` is set. */
 class FailingPublish extends MemoryCache {
@@ -100,5 +101,43 @@ describe("rate limits while Redis is dead", () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe("device flow and Slack while Redis is dead", () => {
+  let redis: OwnRedis;
+  let server: TestServer;
+  beforeAll(async () => {
+    redis = await startOwnRedis();
+    server = await startTestServer({
+      env: { REDIS_URL: redis.url, BR_REDIS_PREFIX: "brt:dead-device:", SLACK_SIGNING_SECRET },
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+    await redis.kill();
+  });
+
+  it("authorizes, polls and approves a device from the database: the poll cache is only an optimisation", async () => {
+    const reg = await registerTenant(server, { active: true });
+    await redis.kill();
+    const auth = await server.request("/v1/auth/device/authorize", { method: "POST", token: reg.key });
+    expect(auth.status).toBe(200);
+    const pending = await server.request("/v1/auth/device/token", { token: reg.key, body: { device_code: auth.body.device_code } });
+    expect(pending.body.error).toBe("authorization_pending");
+    const me = await human("device-approver");
+    const confirm = await server.request("/auth/device/confirm", { token: me.jwt, body: { user_code: auth.body.user_code } });
+    expect(confirm.status).toBe(200);
+    const linked = await server.request("/v1/auth/device/token", { token: reg.key, body: { device_code: auth.body.device_code } });
+    expect(linked.status).toBe(200);
+    expect(linked.body.status).toBe("linked");
+  });
+
+  it("answers a Slack click it cannot check for replays with 503 service_unavailable and Retry-After, not 500", async () => {
+    const signed = slackRequest({ type: "block_actions", user: { id: "UNOBODY" }, actions: [{ action_id: "approve_tenant", value: "x" }] });
+    const res = await server.request("/webhooks/slack/action", { method: "POST", headers: signed.headers, rawBody: signed.rawBody });
+    expect(res.status).toBe(503);
+    expect(res.body.error).toMatchObject({ type: "api_error", code: "service_unavailable", recovery: { action: "retry" } });
+    expect(res.headers.get("retry-after")).toBe("2");
   });
 });

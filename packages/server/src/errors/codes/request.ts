@@ -65,6 +65,14 @@ export const REQUEST_ERRORS = defineErrorCodes({
     recovery: { action: "wait" },
     recoveryFields: ["retry_after_seconds"],
   },
+  service_unavailable: {
+    status: 503,
+    type: "api_error",
+    message: "A service the gateway depends on (its database or cache) is not answering; retry shortly.",
+    meaning: "PostgreSQL or Redis failed or timed out; nothing was changed unless the answer says so.",
+    recovery: { action: "retry", retry_after_seconds: 2 },
+    headers: { "Retry-After": "2" },
+  },
   internal_error: {
     status: 500,
     type: "api_error",
