@@ -60,7 +60,7 @@ export function createApp(deps: Deps): App {
     description: "OIDC access token of a signed-in human",
   });
 
-  registerHealth(app);
+  registerHealth(app, deps);
   // Admin routes first: their own middleware stack, ahead of any tenant /v1/* chain.
   registerAdminRoutes(app, deps);
   registerSlackWebhook(app, deps);

@@ -22,6 +22,13 @@ describe("HTTP basics", () => {
     expect(res.body).toEqual({ error: { type: "not_found_error", code: "route_not_found", message: "No such route." } });
   });
 
+  it("answers /ready when the database answers, /health as a liveness probe", async () => {
+    const ready = await server.request("/ready");
+    expect(ready.status).toBe(200);
+    expect(ready.body).toEqual({ status: "ready", database: "ok", cache: "memory", rate_limits: "local" });
+    expect((await server.request("/health")).body).toEqual({ status: "ok" });
+  });
+
   it("serves the OpenAPI document with both security schemes", async () => {
     const res = await server.request("/openapi.json");
     expect(res.status).toBe(200);

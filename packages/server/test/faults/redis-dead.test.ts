@@ -120,7 +120,13 @@ describe("device flow and Slack while Redis is dead", () => {
 
   it("authorizes, polls and approves a device from the database: the poll cache is only an optimisation", async () => {
     const reg = await registerTenant(server, { active: true });
+    expect((await server.request("/ready")).body).toEqual({ status: "ready", database: "ok", cache: "ok", rate_limits: "shared" });
     await redis.kill();
+    // Liveness stays up; readiness says what is failing and that limits are per instance now.
+    expect((await server.request("/health")).status).toBe(200);
+    const ready = await server.request("/ready");
+    expect(ready.status).toBe(503);
+    expect(ready.body).toEqual({ status: "not_ready", database: "ok", cache: "failing", rate_limits: "local" });
     const auth = await server.request("/v1/auth/device/authorize", { method: "POST", token: reg.key });
     expect(auth.status).toBe(200);
     const pending = await server.request("/v1/auth/device/token", { token: reg.key, body: { device_code: auth.body.device_code } });
