@@ -3,48 +3,39 @@ import type { Tx } from "./db.js";
 import { afterCursor, cursorColumn, type Page } from "./pagination.js";
 import type { ClaimTokensTable, MembershipRole } from "./schema.js";
 
-export function insertClaimToken(
-  tx: Tx,
-  token: {
-    tenantId: string;
-    tokenHash: string;
-    role: MembershipRole;
-    maxUses: number;
-    expiresAt: Date;
-    kind: ClaimTokensTable["kind"];
-    createdBy: string | null;
-  },
-) {
-  return tx
-    .insertInto("claim_tokens")
-    .values({
-      tenant_id: token.tenantId,
-      token_hash: token.tokenHash,
-      role: token.role,
-      max_uses: token.maxUses,
-      expires_at: token.expiresAt,
-      kind: token.kind,
-      created_by: token.createdBy,
-    })
-    .returning(CLAIM_TOKEN_ROW)
-    .executeTakeFirstOrThrow();
+export interface NewClaimToken {
+  tenantId: string;
+  tokenHash: string;
+  role: MembershipRole;
+  maxUses: number;
+  expiresAt: Date;
+  kind: ClaimTokensTable["kind"];
+  createdBy: string | null;
 }
 
 const CLAIM_TOKEN_ROW = ["id", "role", "max_uses", "used_count", "expires_at", "kind", "created_at"] as const;
 
+function insertValues(token: NewClaimToken) {
+  return {
+    tenant_id: token.tenantId,
+    token_hash: token.tokenHash,
+    role: token.role,
+    max_uses: token.maxUses,
+    expires_at: token.expiresAt,
+    kind: token.kind,
+    created_by: token.createdBy,
+  };
+}
+
+export function insertClaimToken(tx: Tx, token: NewClaimToken) {
+  return tx.insertInto("claim_tokens").values(insertValues(token)).returning(CLAIM_TOKEN_ROW).executeTakeFirstOrThrow();
+}
+
 /** The token of this hash, inserting it unless it exists: the same derived token is stored once. */
-export async function ensureClaimToken(tx: Tx, token: Parameters<typeof insertClaimToken>[1]) {
+export async function ensureClaimToken(tx: Tx, token: NewClaimToken) {
   await tx
     .insertInto("claim_tokens")
-    .values({
-      tenant_id: token.tenantId,
-      token_hash: token.tokenHash,
-      role: token.role,
-      max_uses: token.maxUses,
-      expires_at: token.expiresAt,
-      kind: token.kind,
-      created_by: token.createdBy,
-    })
+    .values(insertValues(token))
     .onConflict((oc) => oc.column("token_hash").doNothing())
     .execute();
   return tx.selectFrom("claim_tokens").select(CLAIM_TOKEN_ROW).where("token_hash", "=", token.tokenHash).executeTakeFirstOrThrow();
