@@ -358,6 +358,8 @@ class ClaimLinkSummary(TypedDict):
     expires_at: str
     revoked_at: Optional[str]
     created_at: str
+    created_by: Optional[str]
+    created_by_email: Optional[str]
 
 
 class UsageTotals(TypedDict):

@@ -58,6 +58,10 @@ export interface ClaimLinkSummary {
   expires_at: string;
   revoked_at: string | null;
   created_at: string;
+  /** The per-tenant user id that minted it, or a system label (`email`). */
+  created_by: string | null;
+  /** That user's email while they are a member; null for agents. */
+  created_by_email: string | null;
 }
 
 export interface UsageCounts {

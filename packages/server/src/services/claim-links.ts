@@ -97,5 +97,8 @@ function claimLinkView(row: ClaimTokenRow) {
     expires_at: row.expires_at.toISOString(),
     revoked_at: row.revoked_at?.toISOString() ?? null,
     created_at: row.created_at.toISOString(),
+    // Who minted it: a member's user id (with their email while they are a member), or a label.
+    created_by: row.created_by,
+    created_by_email: row.created_by_email,
   } as const;
 }

@@ -63,20 +63,37 @@ export function redeemClaimToken(tx: Tx, id: string) {
     .executeTakeFirst();
 }
 
-const CLAIM_TOKEN_VIEW = ["id", "role", "kind", "max_uses", "used_count", "expires_at", "revoked_at", "created_at", "created_by"] as const;
+const CLAIM_TOKEN_VIEW = [
+  "c.id",
+  "c.role",
+  "c.kind",
+  "c.max_uses",
+  "c.used_count",
+  "c.expires_at",
+  "c.revoked_at",
+  "c.created_at",
+  "c.created_by",
+] as const;
+
+/** Claim tokens with the email of the actor who minted each (null for agents and the system). */
+function claimTokenView(tx: Tx) {
+  return tx
+    .selectFrom("claim_tokens as c")
+    .leftJoin("users as u", (join) => join.on(sql<boolean>`u.id::text = c.created_by`))
+    .select(CLAIM_TOKEN_VIEW)
+    .select("u.email as created_by_email");
+}
 
 export function findClaimToken(tx: Tx, id: string) {
-  return tx.selectFrom("claim_tokens").select(CLAIM_TOKEN_VIEW).where("id", "=", id).executeTakeFirst();
+  return claimTokenView(tx).where("c.id", "=", id).executeTakeFirst();
 }
 
 export function listClaimTokens(tx: Tx, page: Page) {
-  return tx
-    .selectFrom("claim_tokens as c")
-    .select(CLAIM_TOKEN_VIEW)
+  return claimTokenView(tx)
     .select(cursorColumn("c").as("cursor_at"))
     .where(afterCursor("c", page.cursor))
-    .orderBy("created_at")
-    .orderBy("id")
+    .orderBy("c.created_at")
+    .orderBy("c.id")
     .limit(page.limit + 1)
     .execute();
 }

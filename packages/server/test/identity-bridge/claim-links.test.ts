@@ -88,6 +88,26 @@ describe.each(ENGINES)("claim links on %s", (engine) => {
   });
 
   describe("dashboard /auth/claim-links", () => {
+    it("shows who minted each link: a member's email, the registering agent's user, the claim email", async () => {
+      const { reg, owner } = await ownedTenant(server);
+      const mine = await asMember(server, owner, reg.tenantId, "/auth/claim-links", { body: { role: "member" } });
+      const byAgent = await server.request("/v1/tenant/claim-link", { token: reg.key, body: { role: "member" } });
+      expect(byAgent.status).toBe(201);
+      const list = (await asMember(server, owner, reg.tenantId, "/auth/claim-links")).body.data as {
+        id: string;
+        kind: string;
+        created_by: string | null;
+        created_by_email: string | null;
+      }[];
+      const ownerUser = await server.deps.db.asPlatform(
+        async (tx) => (await tx.selectFrom("users").select("id").where("external_id", "=", owner.subject).executeTakeFirstOrThrow()).id,
+      );
+      expect(list.find((l) => l.id === mine.body.id)).toMatchObject({ created_by: ownerUser, created_by_email: owner.email });
+      const agentLinks = list.filter((l) => l.created_by !== ownerUser);
+      expect(agentLinks.length).toBeGreaterThanOrEqual(2); // the registration token and the agent's link
+      expect(agentLinks.every((l) => l.created_by !== null && l.created_by_email === null)).toBe(true);
+    });
+
     it("lets owners create, list with uses left, and revoke; a revoked link no longer claims", async () => {
       const { reg, owner } = await ownedTenant(server);
       const created = await asMember(server, owner, reg.tenantId, "/auth/claim-links", { body: { role: "owner", max_uses: 3 } });

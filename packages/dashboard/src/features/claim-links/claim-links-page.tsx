@@ -29,10 +29,19 @@ const COLUMNS: Column<ClaimLinkSummary>[] = [
       </span>
     ),
   },
+  { label: "Minted by", cell: (l) => mintedBy(l) },
   { label: "Uses left", cell: (l) => `${l.uses_left} of ${l.max_uses}` },
   { label: "Expires", title: (l) => fullDate(l.expires_at), cell: (l) => timeAgo(l.expires_at) },
   { label: "Status", cell: (l) => <Badge tone={STATE[l.state].tone}>{STATE[l.state].label}</Badge> },
 ];
+
+/** A member's email, else what minted it: the registering agent, the claim email, or a former member. */
+function mintedBy(l: ClaimLinkSummary): string {
+  if (l.created_by_email) return l.created_by_email;
+  if (l.created_by === "email") return "claim email";
+  if (l.kind === "registration") return "registration";
+  return l.created_by ? "an agent or former member" : "—";
+}
 
 export function ClaimLinksPage() {
   const { current } = useTenant();

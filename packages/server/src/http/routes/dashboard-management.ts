@@ -65,6 +65,8 @@ export const ClaimLinkSummary = z
     expires_at: z.string(),
     revoked_at: z.string().nullable(),
     created_at: z.string(),
+    created_by: z.string().nullable().describe("The per-tenant user id that minted it, or a system label (`email`)"),
+    created_by_email: z.string().nullable().describe("That user's email while they are a member; null for agents"),
   })
   .openapi("ClaimLinkSummary");
 
