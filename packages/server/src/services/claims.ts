@@ -5,13 +5,13 @@ import { AppError } from "../errors/index.js";
 import { CLAIM_TOKEN_PREFIX, isWellFormed, sha256 } from "../lib/tokens.js";
 import { findClaimToken, lookupClaimToken, redeemClaimToken } from "../store/claim-tokens.js";
 import { pgErrorCode, UNIQUE_VIOLATION, type Tx } from "../store/db.js";
-import { findMemberBySubject, insertMembership, lockTenant } from "../store/memberships.js";
+import { findMemberBySubject, lockTenant } from "../store/memberships.js";
 import type { MembershipRole, TenantStatus } from "../store/schema.js";
 import { findTenantSummary } from "../store/tenants.js";
-import { hasHumanUser, insertUser } from "../store/users.js";
-import { userRoleFor } from "./actor.js";
+import { hasHumanUser } from "../store/users.js";
 import { claimableFor, membershipsOf } from "./memberships.js";
 import { assertTenantActive } from "./tenant-status.js";
+import { addHumanMember } from "./memberships.js";
 
 export type ClaimInput = { token: string; tenant_id?: undefined } | { tenant_id: string; token?: undefined };
 
@@ -120,14 +120,7 @@ async function join(
       assertClaimable(tenant);
       if (await findMemberBySubject(tx, identity.subject)) throw alreadyMember();
       const { role, kind } = await authorize(tx);
-      const user = await insertUser(tx, {
-        tenantId,
-        kind: "human",
-        role: userRoleFor(role),
-        externalId: identity.subject,
-        email: identity.email,
-      });
-      const membership = await insertMembership(tx, { externalId: identity.subject, tenantId, userId: user.id, role });
+      const { userId, membership } = await addHumanMember(tx, tenantId, identity, role);
       await emit(
         tx,
         "tenant.claimed",
@@ -136,7 +129,7 @@ async function join(
       );
       return {
         tenant,
-        membership: { id: membership.id, role, user_id: user.id, joined_at: membership.created_at.toISOString() },
+        membership: { id: membership.id, role, user_id: userId, joined_at: membership.created_at.toISOString() },
       };
     });
   } catch (err) {

@@ -17,12 +17,12 @@ import {
   recordPoll,
   setIntervalByCodeHash,
 } from "../store/device-authorizations.js";
-import { findMemberBySubject, insertMembership, lockTenant } from "../store/memberships.js";
+import { findMemberBySubject, lockTenant } from "../store/memberships.js";
 import type { MembershipRole } from "../store/schema.js";
 import { findTenant, findTenantSummary } from "../store/tenants.js";
-import { insertUser } from "../store/users.js";
-import { userRoleFor, type Actor } from "./actor.js";
+import { type Actor } from "./actor.js";
 import { assertTenantActive } from "./tenant-status.js";
+import { addHumanMember } from "./memberships.js";
 
 type DeviceDeps = Pick<Deps, "db" | "config" | "limits" | "devicePolls">;
 
@@ -197,15 +197,8 @@ function assertDecidable<T extends { status: string; expired: boolean }>(device:
 async function ensureMember(tx: Tx, identity: Identity, tenantId: string, role: MembershipRole) {
   const existing = await findMemberBySubject(tx, identity.subject);
   if (existing) return { userId: existing.user_id, role: existing.role, created: false };
-  const user = await insertUser(tx, {
-    tenantId,
-    kind: "human",
-    role: userRoleFor(role),
-    externalId: identity.subject,
-    email: identity.email,
-  });
-  await insertMembership(tx, { externalId: identity.subject, tenantId, userId: user.id, role });
-  return { userId: user.id, role, created: true };
+  const { userId } = await addHumanMember(tx, tenantId, identity, role);
+  return { userId, role, created: true };
 }
 
 /**

@@ -1,10 +1,30 @@
 import type { Identity } from "../auth/jwt.js";
 import type { Deps } from "../deps.js";
 import { AppError } from "../errors/index.js";
-import { claimableByEmail, resolveMemberships, type MembershipRow } from "../store/memberships.js";
+import type { Tx } from "../store/db.js";
+import { claimableByEmail, insertMembership, resolveMemberships, type MembershipRow } from "../store/memberships.js";
+import type { MembershipRole } from "../store/schema.js";
+import { insertUser } from "../store/users.js";
 import { isPlatformAdmin, userRoleFor, type Actor } from "./actor.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Links a human identity to a tenant: their per-tenant actor (users.role from the membership role,
+ * DESIGN.md §6 role mapping) and the membership, in the caller's transaction. Every way in —
+ * first sign-in, claim, device approval — goes through here.
+ */
+export async function addHumanMember(tx: Tx, tenantId: string, identity: Pick<Identity, "subject" | "email">, role: MembershipRole) {
+  const user = await insertUser(tx, {
+    tenantId,
+    kind: "human",
+    role: userRoleFor(role),
+    externalId: identity.subject,
+    email: identity.email,
+  });
+  const membership = await insertMembership(tx, { externalId: identity.subject, tenantId, userId: user.id, role });
+  return { userId: user.id, membership };
+}
 
 export function membershipsOf(deps: Pick<Deps, "db">, subject: string): Promise<MembershipRow[]> {
   return deps.db.asApp((tx) => resolveMemberships(tx, subject));

@@ -14,7 +14,8 @@ type AuthDeps = Pick<Deps, "db" | "keyCache" | "keyUsage" | "config" | "localLim
  * the SECURITY DEFINER look-up, shared by every concurrent request for the same key, cached with
  * the tenant's status for BR_KEY_CACHE_TTL_MS.
  */
-export async function authenticateApiKey(deps: AuthDeps, key: string, address: string): Promise<{ actor: Actor; record: KeyRecord }> {
+/** `address` is asked for only on a cache miss: a warm request never computes the client's address. */
+export async function authenticateApiKey(deps: AuthDeps, key: string, address: () => string): Promise<{ actor: Actor; record: KeyRecord }> {
   // Checksum first: random strings and typos never reach the database (DESIGN.md §5).
   if (!isWellFormed(key, API_KEY_PREFIX)) throw invalidKey();
   const hash = sha256(key);
@@ -50,10 +51,10 @@ export async function authenticateApiKey(deps: AuthDeps, key: string, address: s
  * forged well-formed keys is refused with 429 once it is spent, instead of costing one transaction
  * each. The point is reserved before the look-up, so a burst cannot overshoot. The budget is per
  * instance (in-process): it guards this instance's database work, and a Redis round trip here would
- * put Redis on every cold look-up — and its failures on the path that must keep working. A request that finds
- * a look-up of its key already running joins it and spends nothing (decisions.md #89, #90).
+ * put Redis, and its failures, on every cold look-up. A request that finds a look-up of its key
+ * already running joins it and spends nothing (decisions.md #89, #90).
  */
-async function coldLookup(deps: AuthDeps, hash: string, address: string): Promise<KeyRecord> {
+async function coldLookup(deps: AuthDeps, hash: string, address: () => string): Promise<KeyRecord> {
   const known = (record: KeyRecord | null) => {
     if (!record) throw invalidKey();
     return record;
@@ -66,7 +67,7 @@ async function coldLookup(deps: AuthDeps, hash: string, address: string): Promis
       points: deps.config.BR_UNKNOWN_KEYS_PER_ADDRESS,
       durationSeconds: 60,
     }),
-    key: address,
+    key: address(),
   };
   return guessWithinBudgets(
     [budget],

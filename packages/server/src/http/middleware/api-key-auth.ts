@@ -21,7 +21,7 @@ export function apiKeyAuth(deps: Deps, options: { role?: "admin" } = {}) {
   return createMiddleware<AppEnv>(async function apiKeyAuthMiddleware(c, next) {
     const key = bearerToken(c.req.header("authorization"));
     if (!key) throw new AppError("missing_api_key");
-    const { actor, record } = await authenticateApiKey(deps, key, clientAddress(c, deps.config.BR_TRUST_PROXY));
+    const { actor, record } = await authenticateApiKey(deps, key, () => clientAddress(c, deps.config.BR_TRUST_PROXY));
     if (options.role === "admin" && actor.role !== "admin") {
       throw new AppError("insufficient_role");
     }

@@ -25,7 +25,7 @@ export function platformAdmin(deps: Deps) {
     }
     let actor: Actor;
     if (token.startsWith(API_KEY_PREFIX)) {
-      const auth = await authenticateApiKey(deps, token, clientAddress(c, deps.config.BR_TRUST_PROXY));
+      const auth = await authenticateApiKey(deps, token, () => clientAddress(c, deps.config.BR_TRUST_PROXY));
       c.set("apiKey", auth.record);
       actor = auth.actor;
     } else {

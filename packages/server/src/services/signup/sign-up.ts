@@ -3,13 +3,13 @@ import type { Identity } from "../../auth/jwt.js";
 import type { Deps } from "../../deps.js";
 import { emit } from "../../events/outbox.js";
 import type { Tx } from "../../store/db.js";
-import { insertMembership } from "../../store/memberships.js";
 import type { TenantStatus } from "../../store/schema.js";
 import { insertTenant, recordStatusChange } from "../../store/tenants.js";
 import { insertUser } from "../../store/users.js";
 import { admitsWithoutApproval } from "./beta-gate.js";
 import { spendInviteCode } from "./invite-guesses.js";
 import { withUniqueSlug } from "./unique-slug.js";
+import { addHumanMember } from "../memberships.js";
 
 /** Who the new tenant's first actor is: an agent's machine user, or the signing-in human as owner. */
 export type Founder = { kind: "machine" } | { kind: "human"; identity: Identity };
@@ -99,8 +99,5 @@ export function signUp<R>(
 
 async function insertFounder(tx: Tx, tenantId: string, founder: Founder): Promise<string> {
   if (founder.kind === "machine") return (await insertUser(tx, { tenantId, kind: "machine", role: "admin" })).id;
-  const { subject, email } = founder.identity;
-  const user = await insertUser(tx, { tenantId, kind: "human", role: "admin", externalId: subject, email });
-  await insertMembership(tx, { externalId: subject, tenantId, userId: user.id, role: "owner" });
-  return user.id;
+  return (await addHumanMember(tx, tenantId, founder.identity, "owner")).userId;
 }
