@@ -1,13 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.js";
-import { createLogger } from "../../src/logger.js";
-import { startServer, type RunningServer } from "../../src/server.js";
+import type { RunningServer } from "../../src/server.js";
 import { createTestDatabase, type TestDatabase } from "../support/databases.js";
-import { JWT_SECRET, request } from "../support/harness.js";
 import { HAS_REDIS, POSTGRES_URL, REDIS_URL } from "../support/services.js";
-import { FAST_EVENTS, FOUNDER_SUBJECT, founderToken } from "./support.js";
+import { founderToken, requestTo, startSharedInstance } from "./support.js";
 
 /** Two instances behind one database and one Redis, as a scaled-out deployment runs. */
 describe.runIf(HAS_REDIS && POSTGRES_URL)("suspension across instances (PostgreSQL + Redis)", () => {
@@ -16,24 +12,8 @@ describe.runIf(HAS_REDIS && POSTGRES_URL)("suspension across instances (PostgreS
   let b: RunningServer;
   beforeAll(async () => {
     database = await createTestDatabase("postgres");
-    const prefix = `brt:${randomBytes(4).toString("hex")}:`;
-    const start = () =>
-      startServer(
-        loadConfig({
-          NODE_ENV: "test",
-          PORT: "0",
-          HOST: "127.0.0.1",
-          BR_AUTH_JWT_SECRET: JWT_SECRET,
-          DATABASE_URL: database.databaseUrl!,
-          REDIS_URL: REDIS_URL!,
-          BR_REDIS_PREFIX: prefix,
-          BRAINSTORMROUTER_PLATFORM_ADMIN_IDS: FOUNDER_SUBJECT,
-          // Long enough that only an invalidation, never expiry, can explain a refused key.
-          BR_KEY_CACHE_TTL_MS: "600000",
-          ...FAST_EVENTS,
-        }),
-        createLogger("warn", new Writable({ write: (_c, _e, done) => done() })),
-      );
+    const shared = { databaseUrl: database.databaseUrl!, redisUrl: REDIS_URL!, redisPrefix: `brt:${randomBytes(4).toString("hex")}:` };
+    const start = () => startSharedInstance(shared);
     a = await start();
     b = await start();
   });
@@ -43,7 +23,7 @@ describe.runIf(HAS_REDIS && POSTGRES_URL)("suspension across instances (PostgreS
     await database?.drop();
   });
 
-  const on = (s: RunningServer, path: string, init?: Parameters<typeof request>[1]) => request(`http://127.0.0.1:${s.port}${path}`, init);
+  const on = requestTo;
 
   it("stops the tenant's keys on the other instance too, on its very next request", async () => {
     const admin = await founderToken();

@@ -1,6 +1,10 @@
 import { createHmac } from "node:crypto";
 import { waitFor } from "../support/fakes/http-fake.js";
-import { humanToken, startTestServer, type TestServer } from "../support/harness.js";
+import { Writable } from "node:stream";
+import { loadConfig } from "../../src/config.js";
+import { createLogger } from "../../src/logger.js";
+import { startServer, type RunningServer } from "../../src/server.js";
+import { humanToken, JWT_SECRET, request, startTestServer, type TestServer } from "../support/harness.js";
 import type { EngineName } from "../support/services.js";
 
 export const FOUNDER = "founder@br.test";
@@ -101,3 +105,30 @@ export async function tableCounts(server: TestServer) {
     };
   });
 }
+
+/**
+ * One more in-process instance of a scaled-out deployment: the shared database and Redis, the
+ * founder as platform admin, and a key-cache TTL so long that only an invalidation (or the
+ * channel's health), never expiry, can explain a refused key.
+ */
+export function startSharedInstance(shared: { databaseUrl: string; redisUrl: string; redisPrefix?: string }): Promise<RunningServer> {
+  return startServer(
+    loadConfig({
+      NODE_ENV: "test",
+      PORT: "0",
+      HOST: "127.0.0.1",
+      BR_AUTH_JWT_SECRET: JWT_SECRET,
+      DATABASE_URL: shared.databaseUrl,
+      REDIS_URL: shared.redisUrl,
+      ...(shared.redisPrefix ? { BR_REDIS_PREFIX: shared.redisPrefix } : {}),
+      BRAINSTORMROUTER_PLATFORM_ADMIN_IDS: FOUNDER_SUBJECT,
+      BR_KEY_CACHE_TTL_MS: "600000",
+      ...FAST_EVENTS,
+    }),
+    createLogger("silent", new Writable({ write: (_c, _e, done) => done() })),
+  );
+}
+
+/** A request to one instance of a pair. */
+export const requestTo = (s: RunningServer, path: string, init?: Parameters<typeof request>[1]) =>
+  request(`http://127.0.0.1:${s.port}${path}`, init);

@@ -1,11 +1,7 @@
-import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.js";
-import { createLogger } from "../../src/logger.js";
-import { startServer, type RunningServer } from "../../src/server.js";
-import { FAST_EVENTS, FOUNDER_SUBJECT, founderToken } from "../admin/support.js";
+import type { RunningServer } from "../../src/server.js";
+import { founderToken, requestTo, startSharedInstance } from "../admin/support.js";
 import { createTestDatabase, type TestDatabase } from "../support/databases.js";
-import { JWT_SECRET, request } from "../support/harness.js";
 import { startOwnRedis, type OwnRedis } from "../support/own-redis.js";
 import { POSTGRES_URL } from "../support/services.js";
 
@@ -22,22 +18,7 @@ describe.runIf(POSTGRES_URL)("Redis frozen (SIGSTOP) under two instances", () =>
   beforeAll(async () => {
     database = await createTestDatabase("postgres");
     redis = await startOwnRedis();
-    const start = () =>
-      startServer(
-        loadConfig({
-          NODE_ENV: "test",
-          PORT: "0",
-          HOST: "127.0.0.1",
-          BR_AUTH_JWT_SECRET: JWT_SECRET,
-          DATABASE_URL: database.databaseUrl!,
-          REDIS_URL: redis.url,
-          BRAINSTORMROUTER_PLATFORM_ADMIN_IDS: FOUNDER_SUBJECT,
-          // Long enough that only the channel's health, never expiry, can explain a refused key.
-          BR_KEY_CACHE_TTL_MS: "600000",
-          ...FAST_EVENTS,
-        }),
-        createLogger("silent", new Writable({ write: (_c, _e, done) => done() })),
-      );
+    const start = () => startSharedInstance({ databaseUrl: database.databaseUrl!, redisUrl: redis.url });
     a = await start();
     b = await start();
   });
@@ -49,7 +30,7 @@ describe.runIf(POSTGRES_URL)("Redis frozen (SIGSTOP) under two instances", () =>
     await database?.drop();
   });
 
-  const on = (s: RunningServer, path: string, init?: Parameters<typeof request>[1]) => request(`http://127.0.0.1:${s.port}${path}`, init);
+  const on = requestTo;
 
   it("refuses a suspended tenant's key on the other instance within 2 s, and the suspension answers in time", async () => {
     const admin = await founderToken();
