@@ -60,7 +60,7 @@ async function measure(mode: "memory" | "redis") {
   // Always the embedded database, even when the shell has DATABASE_URL set: warm requests make no
   // query, and a shared database must not collect benchmark tenants.
   const cache = mode === "redis" ? { REDIS_URL, BR_REDIS_PREFIX: `brbench:${process.pid}:` } : { REDIS_URL: "" };
-  const server = await startBenchServer({ DATABASE_URL: "", ...cache });
+  const server = await startBenchServer({ DATABASE_URL: "", BR_MIGRATION_DATABASE_URL: "", ...cache });
   try {
     const auth = { authorization: `Bearer ${server.key}` };
     // Warm both paths (JIT, key cache, heap sizing) at full load before measuring: the first

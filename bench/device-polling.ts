@@ -92,11 +92,11 @@ async function run(engine: string, env: Record<string, string>): Promise<Row> {
 const load = loadavg()[0]!;
 // The embedded default (PGlite) even when the shell has DATABASE_URL set; then PostgreSQL on a
 // fresh database when DATABASE_URL is given.
-const rows = [await run("PGlite (embedded)", { DATABASE_URL: "" })];
+const rows = [await run("PGlite (embedded)", { DATABASE_URL: "", BR_MIGRATION_DATABASE_URL: "" })];
 if (process.env.DATABASE_URL) {
   const database = await createTestDatabase("postgres");
   try {
-    rows.push(await run("PostgreSQL", { DATABASE_URL: database.databaseUrl! }));
+    rows.push(await run("PostgreSQL", database.env));
   } finally {
     await database.drop();
   }

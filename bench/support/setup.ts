@@ -27,11 +27,11 @@ export async function startGateways(): Promise<Gateways> {
     { type: "openai-compatible", name: "mock", base_url: upstream.url, api_key: "sk-mock", models: ["mock-model"] },
   ]);
   // The embedded default: PGlite, even when the caller's shell has DATABASE_URL set.
-  const br = await startBenchServer({ BR_PROVIDERS: providers, DATABASE_URL: "" });
+  const br = await startBenchServer({ BR_PROVIDERS: providers, DATABASE_URL: "", BR_MIGRATION_DATABASE_URL: "" });
   let pg: { server: BenchServer; database: TestDatabase } | undefined;
   if (process.env.DATABASE_URL) {
     const database = await createTestDatabase("postgres");
-    pg = { database, server: await startBenchServer({ BR_PROVIDERS: providers, DATABASE_URL: database.databaseUrl! }) };
+    pg = { database, server: await startBenchServer({ BR_PROVIDERS: providers, ...database.env }) };
   }
   const portkey: Child = await startPortkey(await freePort());
   return {

@@ -29,6 +29,12 @@ const envSchema = z
       .string()
       .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
       .optional(),
+    // Migrations as the database owner while DATABASE_URL logs in as a role that may only become
+    // br_app / br_platform (decisions.md #100); unset, DATABASE_URL migrates too.
+    BR_MIGRATION_DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+      .optional(),
     REDIS_URL: z
       .string()
       .regex(/^rediss?:\/\//, "must be a redis:// URL")
@@ -53,11 +59,19 @@ const envSchema = z
     // Where the built dashboard lives; defaults to packages/dashboard/dist next to this package.
     BR_DASHBOARD_DIR: z.string().optional(),
     BRAINSTORMROUTER_PLATFORM_ADMIN_IDS: csv,
+    // Agents that may read the admin API, dry-run and propose, never execute (DESIGN.md §8).
+    BRAINSTORMROUTER_PLATFORM_PROPOSER_IDS: csv,
+    // How often open proposals past expires_at are marked expired (reads check too).
+    BR_PROPOSAL_SWEEP_MS: z.coerce.number().int().positive().default(60_000),
     BR_BETA_GATE: z.enum(["on", "off"]).default("on"),
     BR_REGISTER_RATE_PER_MIN: z.coerce.number().int().positive().default(20),
+    // Registrations naming one admin_email (lower-cased, trimmed, "+tag" dropped) per hour: each
+    // one mails its claim link to that unverified address, from whatever address it was sent.
+    BR_REGISTRATIONS_PER_RECIPIENT_PER_HOUR: z.coerce.number().int().positive().default(5),
     BR_KEY_CACHE_TTL_MS: z.coerce.number().int().positive().default(30_000),
     // Identity Bridge: wrong device user codes allowed per 15 minutes (a code lives 15 minutes;
-    // 20^8 codes make 5 guesses worthless, while a mistyping human rarely needs more).
+    // 20^8 codes make 5 guesses worthless, while a mistyping human rarely needs more). Per signed-in
+    // identity; the per-address budget counts only callers without one (decisions.md #102).
     BR_DEVICE_CONFIRM_FAILURES_PER_IDENTITY: z.coerce.number().int().positive().default(5),
     BR_DEVICE_CONFIRM_FAILURES_PER_ADDRESS: z.coerce.number().int().positive().default(20),
     // First sign-in (POST /auth/provision): requests per address per minute, and wrong invite codes
@@ -111,6 +125,10 @@ const envSchema = z
       .default(15 * 60_000),
   })
   .superRefine((env, ctx) => {
+    if (env.BR_MIGRATION_DATABASE_URL && !env.DATABASE_URL) {
+      // Without DATABASE_URL the embedded engine is used and the migration login would go unused.
+      ctx.addIssue({ code: "custom", path: ["BR_MIGRATION_DATABASE_URL"], message: "needs DATABASE_URL (the login the server runs as)" });
+    }
     const oidc = env.BR_AUTH_JWT_SECRET || env.BR_AUTH_JWKS_URL;
     if (env.NODE_ENV === "production" && !oidc) {
       ctx.addIssue({
@@ -154,6 +172,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: (e.BR_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ""),
     betaGate: e.BR_BETA_GATE === "on",
     platformAdminIds: new Set(e.BRAINSTORMROUTER_PLATFORM_ADMIN_IDS),
+    platformProposerIds: new Set(e.BRAINSTORMROUTER_PLATFORM_PROPOSER_IDS),
     slackAdminUserIds: new Set(e.BR_SLACK_ADMIN_USER_IDS),
     shutdownGraceMs: e.BR_SHUTDOWN_GRACE_MS ?? Math.max(0, ...e.BR_PROVIDERS.map((p) => ("timeout_ms" in p ? p.timeout_ms : 0))) + 5_000,
   });

@@ -14,6 +14,9 @@ describe("configuration", () => {
   it.each([
     [{ PORT: "eighty" }, "PORT"],
     [{ DATABASE_URL: "mysql://x" }, "DATABASE_URL"],
+    [{ DATABASE_URL: "postgres://app@db/br", BR_MIGRATION_DATABASE_URL: "mysql://x" }, "BR_MIGRATION_DATABASE_URL"],
+    // A migration login without DATABASE_URL would migrate nothing: the embedded engine is used.
+    [{ BR_MIGRATION_DATABASE_URL: "postgres://owner@db/br" }, "BR_MIGRATION_DATABASE_URL"],
     [{ BR_BETA_GATE: "maybe" }, "BR_BETA_GATE"],
     [{ BR_AUTH_JWT_SECRET: "short" }, "BR_AUTH_JWT_SECRET"],
     [{ BR_AUTH_JWKS_URL: "http://idp.test/jwks" }, "BR_AUTH_ISSUER"],

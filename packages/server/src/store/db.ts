@@ -21,6 +21,11 @@ function lastRows(result: { rows: Rows } | { rows: Rows }[]): Rows {
 export interface DatabaseOptions {
   /** postgres:// URL; when absent the embedded PGlite engine is used. */
   databaseUrl?: string;
+  /**
+   * The owner's login for `ownerSession` (migrations), when the pooled one may not create tables:
+   * a non-superuser that can only become br_app / br_platform. Defaults to `databaseUrl`.
+   */
+  migrationDatabaseUrl?: string | undefined;
   /** PGlite data directory; "memory://" keeps everything in memory. */
   dataDir: string;
   poolSize?: number;
@@ -30,8 +35,10 @@ export interface DatabaseOptions {
 
 /**
  * Every query the server makes goes through one of the three scopes below, each a transaction
- * with `SET LOCAL ROLE`, so row-level security applies even though the connection belongs to the
- * owner (who must not be used directly: it bypasses RLS as a superuser).
+ * with `SET LOCAL ROLE`, so row-level security applies whoever the pooled login is: the owner
+ * (who must not be used directly: it bypasses RLS as a superuser), or a non-superuser member of
+ * br_app and br_platform with no privileges of its own (decisions.md #100), for whom RESET ROLE
+ * leads nowhere.
  */
 export class Database {
   /** Queries sent since start; the hot-path tests and benchmarks read it to prove "no query once warm". */
@@ -59,6 +66,7 @@ export class Database {
         "postgres",
         kysely,
         async (fn) => {
+          if (options.migrationDatabaseUrl) return ownerClientSession(options.migrationDatabaseUrl, fn);
           // One dedicated connection: the migration lock is held by the session.
           const client = await pool.connect();
           try {
@@ -123,6 +131,19 @@ export class Database {
 
   close(): Promise<void> {
     return this.closeImpl();
+  }
+}
+
+/** A session of its own as the migration login, closed afterwards: the pool never holds it. */
+async function ownerClientSession<T>(url: string, fn: (exec: ExecScript) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  // A connection lost between queries must not crash the process; the next query fails instead.
+  client.on("error", () => undefined);
+  await client.connect();
+  try {
+    return await fn(async (script) => lastRows(await client.query(script)));
+  } finally {
+    await client.end();
   }
 }
 

@@ -2,33 +2,17 @@ import { sql } from "kysely";
 import type { Tx } from "./db.js";
 import { afterCursor, cursorColumn, type Page } from "./pagination.js";
 
-/**
- * Spends one use of an invite code, or nothing. One conditional UPDATE: concurrent registrations
- * queue on the row lock and re-check the condition, so uses never exceed max_uses.
- */
-export async function consumeInviteCode(tx: Tx, code: string): Promise<string | undefined> {
-  const row = await tx
-    .updateTable("invite_codes")
-    .set((eb) => ({ used_count: eb("used_count", "+", 1) }))
-    .where(sql<boolean>`lower(code) = lower(${code})`)
-    .where("deleted_at", "is", null)
-    .where((eb) => eb.or([eb("max_uses", "is", null), eb("used_count", "<", eb.ref("max_uses"))]))
-    .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", sql<Date>`now()`)]))
-    .returning("id")
-    .executeTakeFirst();
-  return row?.id;
-}
+export type InviteSpend = "spent" | "unknown" | "expired" | "used_up";
 
-/** Why a code could not be spent, for a precise error. */
-export async function inviteCodeState(tx: Tx, code: string): Promise<"unknown" | "expired" | "used_up"> {
-  const row = await tx
-    .selectFrom("invite_codes")
-    .select(["max_uses", "used_count", "expires_at", "deleted_at"])
-    .where(sql<boolean>`lower(code) = lower(${code})`)
-    .executeTakeFirst();
-  if (!row || row.deleted_at) return "unknown";
-  if (row.expires_at && row.expires_at.getTime() <= Date.now()) return "expired";
-  return "used_up";
+/**
+ * Spends one use of an invite code in the signup's transaction, or says why it cannot. Through
+ * spend_invite_code (SECURITY DEFINER, migration 0005): the signup runs as br_app, which may not
+ * read invite codes. Its conditional UPDATE queues concurrent signups on the row lock, so uses
+ * never exceed max_uses; a rolled-back signup gives the use back.
+ */
+export async function consumeInviteCode(tx: Tx, code: string): Promise<InviteSpend> {
+  const { rows } = await sql<{ outcome: InviteSpend }>`SELECT spend_invite_code(${code}) AS outcome`.execute(tx);
+  return rows[0]!.outcome;
 }
 
 const INVITE_VIEW = ["id", "code", "max_uses", "used_count", "expires_at", "note", "created_by", "created_at", "deleted_at"] as const;

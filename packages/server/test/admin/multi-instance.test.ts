@@ -12,7 +12,7 @@ describe.runIf(HAS_REDIS && POSTGRES_URL)("suspension across instances (PostgreS
   let b: RunningServer;
   beforeAll(async () => {
     database = await createTestDatabase("postgres");
-    const shared = { databaseUrl: database.databaseUrl!, redisUrl: REDIS_URL!, redisPrefix: `brt:${randomBytes(4).toString("hex")}:` };
+    const shared = { database, redisUrl: REDIS_URL!, redisPrefix: `brt:${randomBytes(4).toString("hex")}:` };
     const start = () => startSharedInstance(shared);
     a = await start();
     b = await start();

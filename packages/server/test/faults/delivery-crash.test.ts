@@ -62,7 +62,7 @@ describe.runIf(POSTGRES_URL)("SIGKILL of the server mid-delivery", () => {
 
   it("another instance delivers the crashed one's claim within 15 s, with the same Idempotency-Key", async () => {
     const env = {
-      DATABASE_URL: database.databaseUrl!,
+      ...database.env,
       REDIS_URL: "", // not the run's shared Redis: these instances need none
       BR_AUTH_JWT_SECRET: JWT_SECRET,
       RESEND_API_KEY: "re_test",

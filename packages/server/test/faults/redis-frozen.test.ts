@@ -18,7 +18,7 @@ describe.runIf(POSTGRES_URL)("Redis frozen (SIGSTOP) under two instances", () =>
   beforeAll(async () => {
     database = await createTestDatabase("postgres");
     redis = await startOwnRedis();
-    const start = () => startSharedInstance({ databaseUrl: database.databaseUrl!, redisUrl: redis.url });
+    const start = () => startSharedInstance({ database, redisUrl: redis.url });
     a = await start();
     b = await start();
   });

@@ -18,6 +18,7 @@ async function startMain(env: Record<string, string>) {
     env: {
       ...process.env,
       DATABASE_URL: "",
+      BR_MIGRATION_DATABASE_URL: "",
       REDIS_URL: "",
       NODE_ENV: "test",
       PORT: "0",

@@ -1,5 +1,8 @@
+import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Tx } from "../../src/store/db.js";
+import { lockTenant } from "../../src/store/memberships.js";
 import { registerTenant, startTestServer, type Registered, type TestServer } from "../support/harness.js";
 import { ENGINES } from "../support/services.js";
 
@@ -109,8 +112,63 @@ describe.each(ENGINES)("row-level security on %s", (engine) => {
     expect(memberships.rows.map((r) => r.tenant_id)).toEqual([a.tenantId]);
   });
 
+  // Migration 0005 (decisions.md #100): what br_app may do at all, whatever tenant it works in.
+  it("br_app cannot change its own tenant's status or delete it; locking the row still works", async () => {
+    const asA = <T>(fn: (tx: Tx) => Promise<T>) => server.deps.db.asTenant(a.tenantId, fn);
+    await expect(
+      asA((tx) => tx.updateTable("tenants").set({ status: "suspended" }).where("id", "=", a.tenantId).execute()),
+    ).rejects.toThrow(/permission denied for table tenants/);
+    await expect(asA((tx) => tx.deleteFrom("tenants").where("id", "=", a.tenantId).execute())).rejects.toThrow(/permission denied/);
+    // UPDATE (id) exists for FOR UPDATE only: the policy keeps the id the scope's own.
+    await expect(asA((tx) => tx.updateTable("tenants").set({ id: b.tenantId }).where("id", "=", a.tenantId).execute())).rejects.toThrow(
+      /row-level security/,
+    );
+    expect(await asA((tx) => lockTenant(tx, a.tenantId))).toMatchObject({ id: a.tenantId, status: "active" });
+  });
+
+  it("br_app cannot read invite codes; spend_invite_code is SECURITY DEFINER, owned by br_platform, not executable by PUBLIC", async () => {
+    await expect(server.deps.db.asTenant(a.tenantId, (tx) => tx.selectFrom("invite_codes").select("code").execute())).rejects.toThrow(
+      /permission denied for table invite_codes/,
+    );
+    await expect(server.deps.db.asApp((tx) => sql`UPDATE invite_codes SET used_count = 0`.execute(tx))).rejects.toThrow(
+      /permission denied/,
+    );
+    const { rows } = await server.deps.db.asPlatform((tx) =>
+      sql<{ prosecdef: boolean; owner: string; proconfig: string[] | null; public_exec: boolean; app_exec: boolean }>`
+        SELECT p.prosecdef, pg_get_userbyid(p.proowner) AS owner, p.proconfig,
+               EXISTS (SELECT 1 FROM aclexplode(p.proacl) a WHERE a.grantee = 0 AND a.privilege_type = 'EXECUTE') AS public_exec,
+               has_function_privilege('br_app', p.oid, 'EXECUTE') AS app_exec
+          FROM pg_proc p WHERE p.proname = 'spend_invite_code'`.execute(tx),
+    );
+    expect(rows).toEqual([expect.objectContaining({ prosecdef: true, owner: "br_platform", public_exec: false, app_exec: true })]);
+    expect(rows[0]!.proconfig).toContain("search_path=pg_catalog, pg_temp");
+  });
+
+  it("br_app writes outbox rows for the tenant of its scope only, and reads none back", async () => {
+    const event = (tenantId: string | null) => ({ id: randomUUID(), type: "tenant.signup", tenant_id: tenantId, data: "{}" });
+    // Its own tenant's row is accepted; the transaction is then undone so no event is delivered.
+    const undo = new Error("undo");
+    await expect(
+      server.deps.db.asTenant(b.tenantId, async (tx) => {
+        await tx.insertInto("platform_events").values(event(b.tenantId)).execute();
+        throw undo;
+      }),
+    ).rejects.toBe(undo);
+    for (const tenantId of [a.tenantId, null]) {
+      await expect(
+        server.deps.db.asTenant(b.tenantId, (tx) => tx.insertInto("platform_events").values(event(tenantId)).execute()),
+      ).rejects.toThrow(/row-level security/);
+    }
+    await expect(server.deps.db.asApp((tx) => tx.insertInto("platform_events").values(event(a.tenantId)).execute())).rejects.toThrow(
+      /row-level security/,
+    );
+    await expect(server.deps.db.asTenant(b.tenantId, (tx) => tx.selectFrom("platform_events").select("id").execute())).rejects.toThrow(
+      /permission denied for table platform_events/,
+    );
+  });
+
   it("runs every migration on this engine and records it", async () => {
     const rows = await server.deps.db.ownerSession((exec) => exec("SELECT name FROM schema_migrations ORDER BY name"));
-    expect(rows.map((r) => r.name)).toEqual(expect.arrayContaining(["0001_schema.sql", "0002_security.sql"]));
+    expect(rows.map((r) => r.name)).toEqual(expect.arrayContaining(["0001_schema.sql", "0002_security.sql", "0005_least_privilege.sql"]));
   });
 });

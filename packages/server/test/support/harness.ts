@@ -58,7 +58,7 @@ export async function startTestServer(options: ServerOptions = {}): Promise<Test
     ...(options.devSignIn ? {} : { BR_AUTH_JWT_SECRET: JWT_SECRET }),
     BR_REGISTER_RATE_PER_MIN: "100000",
     BR_PUBLIC_URL: "http://br.test",
-    ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
+    ...database.env,
     ...(options.redis ? { REDIS_URL: REDIS_URL!, BR_REDIS_PREFIX: `brt:${randomBytes(4).toString("hex")}:` } : {}),
     ...options.env,
   });

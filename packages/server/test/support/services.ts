@@ -4,6 +4,13 @@
  */
 const required = process.env.BR_REQUIRE_SERVICES === "1";
 export const POSTGRES_URL = process.env.DATABASE_URL;
+/**
+ * The owner's login, when DATABASE_URL is one that may only become br_app / br_platform (CI runs
+ * the suite so: .ci/run, decisions.md #100). Servers migrate with it; tests create and drop
+ * databases with it.
+ */
+export const POSTGRES_MIGRATION_URL = process.env.BR_MIGRATION_DATABASE_URL || undefined;
+export const POSTGRES_ADMIN_URL = POSTGRES_MIGRATION_URL ?? POSTGRES_URL;
 export const REDIS_URL = process.env.REDIS_URL;
 
 if (required && !POSTGRES_URL) throw new Error("BR_REQUIRE_SERVICES=1 but DATABASE_URL is not set");

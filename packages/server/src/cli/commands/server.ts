@@ -8,7 +8,7 @@ export async function serve(): Promise<number | undefined> {
   return undefined; // keeps running until a signal
 }
 
-/** `migrate`: applies pending migrations to BR_DATA_DIR / DATABASE_URL and exits. */
+/** `migrate`: applies pending migrations to BR_DATA_DIR / DATABASE_URL (as BR_MIGRATION_DATABASE_URL when set) and exits. */
 export async function migrate(): Promise<number> {
   let config: Config;
   try {

@@ -118,7 +118,7 @@ export function registerClaimRoutes(app: App, deps: Deps) {
     operationId: "auth.confirmDevice",
     tags: ["Identity"],
     summary: "Approve or deny a terminal's device code",
-    description: "Wrong codes are limited per identity and per address (429 with Retry-After).",
+    description: "Wrong codes are limited per signed-in identity (429 with Retry-After).",
     security: jwtSecurity,
     middleware: [jwtAuth(deps)] as const,
     request: { body: jsonBody(DeviceConfirmRequest) },
@@ -137,7 +137,7 @@ export function registerClaimRoutes(app: App, deps: Deps) {
     summary: "Show which tenant a terminal's user code belongs to, before approving",
     description:
       "Decides nothing. Unknown, used and expired codes answer as POST /auth/device/confirm does, and wrong codes " +
-      "spend the same per-identity and per-address budget (429 with Retry-After).",
+      "spend the same per-identity budget (429 with Retry-After).",
     security: jwtSecurity,
     middleware: [jwtAuth(deps)] as const,
     request: { body: jsonBody(DeviceLookupRequest) },

@@ -2,7 +2,7 @@ import type { Deps } from "../../deps.js";
 import { AppError, type ErrorCode } from "../../errors/index.js";
 import { guessWithinBudgets, type FailureBudget } from "../../limits/failure-budget.js";
 import type { Tx } from "../../store/db.js";
-import { consumeInviteCode, inviteCodeState } from "../../store/invite-codes.js";
+import { consumeInviteCode } from "../../store/invite-codes.js";
 
 export const INVITE_FAILURE_WINDOW_SECONDS = 60 * 60;
 
@@ -32,8 +32,8 @@ export function spendInviteCode(deps: GuessDeps, tx: Tx, guess: { code: string; 
   return guessWithinBudgets(
     budgets,
     async () => {
-      if (await consumeInviteCode(tx, guess.code)) return;
-      throw new AppError(INVITE_ERRORS[await inviteCodeState(tx, guess.code)]);
+      const outcome = await consumeInviteCode(tx, guess.code);
+      if (outcome !== "spent") throw new AppError(INVITE_ERRORS[outcome]);
     },
     (err) => err instanceof AppError && err.code === "invite_code_invalid",
   );

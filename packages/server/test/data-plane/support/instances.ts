@@ -69,7 +69,7 @@ export async function startCluster(env: Record<string, string> = {}): Promise<Cl
   const database = await createTestDatabase("postgres");
   const redisPrefix = `brk:${randomBytes(4).toString("hex")}:`;
   const shared = {
-    DATABASE_URL: database.databaseUrl!,
+    ...database.env,
     REDIS_URL: REDIS_URL!,
     BR_REDIS_PREFIX: redisPrefix,
     BR_AUTH_JWT_SECRET: JWT_SECRET,
