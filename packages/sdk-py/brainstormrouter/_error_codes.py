@@ -61,6 +61,13 @@ MEMBER_NOT_FOUND: Final = "member_not_found"
 LAST_OWNER: Final = "last_owner"
 API_KEY_NOT_FOUND: Final = "api_key_not_found"
 CLAIM_LINK_NOT_FOUND: Final = "claim_link_not_found"
+PROPOSAL_REQUIRED: Final = "proposal_required"
+SELF_APPROVAL_FORBIDDEN: Final = "self_approval_forbidden"
+PROPOSAL_NOT_FOUND: Final = "proposal_not_found"
+PROPOSAL_ALREADY_DECIDED: Final = "proposal_already_decided"
+PROPOSAL_EXPIRED: Final = "proposal_expired"
+PROPOSAL_STALE: Final = "proposal_stale"
+INVALID_PROPOSAL: Final = "invalid_proposal"
 MODEL_NOT_FOUND: Final = "model_not_found"
 UPSTREAM_REJECTED_REQUEST: Final = "upstream_rejected_request"
 UPSTREAM_INPUT_TOO_LARGE: Final = "upstream_input_too_large"
@@ -134,6 +141,13 @@ ErrorCode = Literal[
     "last_owner",
     "api_key_not_found",
     "claim_link_not_found",
+    "proposal_required",
+    "self_approval_forbidden",
+    "proposal_not_found",
+    "proposal_already_decided",
+    "proposal_expired",
+    "proposal_stale",
+    "invalid_proposal",
     "model_not_found",
     "upstream_rejected_request",
     "upstream_input_too_large",
@@ -209,6 +223,13 @@ ERROR_CODES: FrozenSet[str] = frozenset(
         LAST_OWNER,
         API_KEY_NOT_FOUND,
         CLAIM_LINK_NOT_FOUND,
+        PROPOSAL_REQUIRED,
+        SELF_APPROVAL_FORBIDDEN,
+        PROPOSAL_NOT_FOUND,
+        PROPOSAL_ALREADY_DECIDED,
+        PROPOSAL_EXPIRED,
+        PROPOSAL_STALE,
+        INVALID_PROPOSAL,
         MODEL_NOT_FOUND,
         UPSTREAM_REJECTED_REQUEST,
         UPSTREAM_INPUT_TOO_LARGE,

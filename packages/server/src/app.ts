@@ -8,6 +8,8 @@ import { accessLog } from "./http/middleware/access-log.js";
 import { limitBody } from "./http/middleware/body-limit.js";
 import { OPENAPI_INFO } from "./http/openapi.js";
 import { registerAdminRoutes } from "./http/routes/admin.js";
+import { registerProposalRoutes } from "./http/routes/admin-proposals.js";
+import { registerAuditRoutes } from "./http/routes/audit.js";
 import { registerAuthRoutes } from "./http/routes/auth.js";
 import { registerChatRoutes } from "./http/routes/chat.js";
 import { registerClaimRoutes } from "./http/routes/claims.js";
@@ -63,6 +65,8 @@ export function createApp(deps: Deps): App {
   registerHealth(app, deps);
   // Admin routes first: their own middleware stack, ahead of any tenant /v1/* chain.
   registerAdminRoutes(app, deps);
+  registerProposalRoutes(app, deps);
+  registerAuditRoutes(app, deps);
   registerSlackWebhook(app, deps);
   registerRegistration(app, deps);
   registerTenantRoutes(app, deps);

@@ -18,6 +18,7 @@ import { ProviderRegistry } from "./providers/registry.js";
 import { UsageMeter } from "./services/metering.js";
 import { EventBus, type Subscriber } from "./events/bus.js";
 import { Dispatcher } from "./events/dispatcher.js";
+import { startProposalSweeper } from "./services/admin/proposal-sweeper.js";
 import { builtInSubscribers } from "./events/subscribers.js";
 import { createMailTransport } from "./integrations/email/transport.js";
 
@@ -56,10 +57,17 @@ export interface BuildOptions {
 export async function buildDeps(config: Config, log: Logger, options: BuildOptions = {}): Promise<Deps> {
   const db = await Database.open({
     databaseUrl: config.DATABASE_URL,
+    migrationDatabaseUrl: config.BR_MIGRATION_DATABASE_URL,
     dataDir: config.BR_DATA_DIR === "memory://" ? "memory://" : join(config.BR_DATA_DIR, "pgdata"),
     onIdleError: (err) => log.warn({ err }, "idle database connection failed"),
   });
-  await migrate(db);
+  try {
+    await migrate(db);
+  } catch (err) {
+    // Nothing else has started: release the pool, or a refused start-up keeps connections open.
+    await db.close();
+    throw err;
+  }
 
   let cache: SharedCache;
   let limits: Limits;
@@ -89,6 +97,7 @@ export async function buildDeps(config: Config, log: Logger, options: BuildOptio
   for (const s of [...builtInSubscribers(config, db, mail, cache, log), ...(options.subscribers ?? [])]) events.subscribe(s);
   const dispatcher = new Dispatcher(db, events, config, log);
   dispatcher.start();
+  const sweeper = startProposalSweeper(db, log, config.BR_PROPOSAL_SWEEP_MS);
 
   const devSigner = config.authMode === "development" ? await loadDevSigner(devKeyDir(config)) : null;
 
@@ -114,6 +123,7 @@ export async function buildDeps(config: Config, log: Logger, options: BuildOptio
       await meter.stop();
       await providers.close();
       await dispatcher.stop();
+      sweeper.stop();
       keyCache.close();
       mail.close();
       await cache.close();

@@ -8,6 +8,8 @@ export interface Identity {
   subject: string;
   email: string | null;
   emailVerified: boolean;
+  /** The request that carried the token, for the audit trail; set by the HTTP middleware. */
+  requestId?: string;
 }
 
 export type VerifyJwt = (token: string) => Promise<Identity>;

@@ -2,6 +2,7 @@ import { CREDENTIAL_ERRORS } from "./codes/credentials.js";
 import { GATEWAY_ERRORS } from "./codes/gateway.js";
 import { DEVICE_TOKEN_ERRORS, IDENTITY_BRIDGE_ERRORS } from "./codes/identity-bridge.js";
 import { MANAGEMENT_ERRORS } from "./codes/management.js";
+import { PROPOSAL_ERRORS } from "./codes/proposals.js";
 import { REQUEST_ERRORS } from "./codes/request.js";
 import { SURFACE_ERRORS } from "./codes/surfaces.js";
 import type { ErrorSpec } from "./types.js";
@@ -13,6 +14,7 @@ export const ERROR_GROUPS = [
   { title: "Signup and Identity Bridge", codes: IDENTITY_BRIDGE_ERRORS },
   { title: "Device-token poll (RFC 8628 body)", codes: DEVICE_TOKEN_ERRORS },
   { title: "Tenant management", codes: MANAGEMENT_ERRORS },
+  { title: "Proposals", codes: PROPOSAL_ERRORS },
   { title: "Gateway and providers", codes: GATEWAY_ERRORS },
   { title: "Dashboard and Slack", codes: SURFACE_ERRORS },
 ] as const;
@@ -28,6 +30,7 @@ export const ERROR_CATALOGUE = {
   ...IDENTITY_BRIDGE_ERRORS,
   ...DEVICE_TOKEN_ERRORS,
   ...MANAGEMENT_ERRORS,
+  ...PROPOSAL_ERRORS,
   ...GATEWAY_ERRORS,
   ...SURFACE_ERRORS,
 } as const satisfies Record<string, ErrorSpec>;

@@ -1,4 +1,4 @@
-import type { MembershipRole, TenantStatus } from "../store/schema.js";
+import type { ActorRef, MembershipRole, ProposalAction, ProposalStatus, TenantStatus } from "../store/schema.js";
 
 /**
  * What every platform event carries (DESIGN.md §6): the one place to look up what a `tenant.signup`
@@ -53,6 +53,23 @@ export interface DeviceLinked extends TenantRef {
   keyId: string | null;
 }
 
+/** A proposal's lifecycle (DESIGN.md §8): created, then executed, declined, expired or stale. */
+export interface ProposalEvent {
+  proposalId: string;
+  action: ProposalAction;
+  targetId: string | null;
+  /** The would-execute line: "approve tenant Acme (acme): pending → active". */
+  summary: string;
+  rationale: string;
+  proposedBy: ActorRef;
+  status: ProposalStatus;
+  expiresAt: string;
+  /** Who decided it; absent while open and when it expired. */
+  decidedBy?: ActorRef;
+  /** A decline's reason, or what made it stale. */
+  reason?: string | null;
+}
+
 export interface EventMap {
   "tenant.signup": TenantSignup;
   "tenant.approved": TenantStatusChange;
@@ -61,6 +78,11 @@ export interface EventMap {
   "tenant.suspended": TenantStatusChange;
   "tenant.claimed": TenantClaimed;
   "device.linked": DeviceLinked;
+  "proposal.created": ProposalEvent;
+  "proposal.executed": ProposalEvent;
+  "proposal.declined": ProposalEvent;
+  "proposal.expired": ProposalEvent;
+  "proposal.stale": ProposalEvent;
 }
 
 export type EventType = keyof EventMap;
@@ -73,6 +95,11 @@ export const EVENT_TYPES = [
   "tenant.suspended",
   "tenant.claimed",
   "device.linked",
+  "proposal.created",
+  "proposal.executed",
+  "proposal.declined",
+  "proposal.expired",
+  "proposal.stale",
 ] as const satisfies readonly EventType[];
 
 // Compile-time check that the list names every type of the map.

@@ -2,7 +2,7 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Deps } from "../deps.js";
 import { ADMIN_TOOLS } from "./admin-tools.js";
 import { TENANT_ADMIN_TOOLS, TENANT_TOOLS } from "./tenant-tools.js";
-import { registerToolSpec, type McpCaller } from "./tool.js";
+import { dryRunOnly, registerToolSpec, type McpCaller, type ToolSpec } from "./tool.js";
 
 export const MCP_SERVER_INFO = { name: "brainstormrouter", version: "0.1.0" };
 
@@ -14,13 +14,16 @@ export const MCP_SERVER_INFO = { name: "brainstormrouter", version: "0.1.0" };
 export function createMcpServer(deps: Deps, caller: McpCaller): McpServer {
   const server = new McpServer(MCP_SERVER_INFO, {
     instructions:
-      "BrainstormRouter: tenant information, and for platform admins the admin tools (tenants, approvals, invite codes, digest). Mutating tools accept dry_run.",
+      "BrainstormRouter: tenant information, and for platform admins the admin tools (tenants, approvals, invite codes, digest, proposals, audit). Mutating tools accept dry_run. Proposers dry-run and propose (br_propose_action); a human approves.",
   });
-  const tools = [
-    ...TENANT_TOOLS,
-    ...(caller.actor.role === "admin" ? TENANT_ADMIN_TOOLS : []),
-    ...(caller.actor.isPlatformAdmin ? ADMIN_TOOLS : []),
-  ];
+  const tools = [...TENANT_TOOLS, ...(caller.actor.role === "admin" ? TENANT_ADMIN_TOOLS : []), ...platformTools(caller)];
   for (const spec of tools) registerToolSpec(server, deps, caller, spec);
   return server;
+}
+
+/** Admins get every admin tool; proposers the reads, dry runs and proposing, no executing tool at all. */
+function platformTools(caller: McpCaller): ToolSpec[] {
+  if (caller.actor.isPlatformAdmin) return ADMIN_TOOLS;
+  if (!caller.actor.isPlatformProposer) return [];
+  return ADMIN_TOOLS.flatMap((t) => (t.forProposers === "as_is" ? [t] : t.forProposers === "dry_run_only" ? [dryRunOnly(t)] : []));
 }

@@ -21,10 +21,27 @@ export interface ToolSpec<Shape extends ZodRawShape = ZodRawShape> {
   description: string;
   input: Shape;
   mutation: boolean;
+  /**
+   * What a platform proposer's session gets (DESIGN.md §8): the tool as it is (reads, proposing),
+   * its dry run only (mutations that take dry_run), or nothing (absent: executing tools).
+   */
+  forProposers?: "as_is" | "dry_run_only";
   run(deps: Deps, caller: McpCaller, args: z.infer<z.ZodObject<Shape>>): Promise<object>;
 }
 
 export const defineTool = <Shape extends ZodRawShape>(spec: ToolSpec<Shape>): ToolSpec => spec as unknown as ToolSpec;
+
+/** A mutation as a proposer sees it: no dry_run argument, and every call is a dry run. */
+export function dryRunOnly(spec: ToolSpec): ToolSpec {
+  const { dry_run: _dropped, ...input } = spec.input;
+  return {
+    ...spec,
+    input,
+    mutation: false,
+    description: `${spec.description} Dry run only for proposers: reports the change; propose it with br_propose_action.`,
+    run: (deps, caller, args) => spec.run(deps, caller, { ...args, dry_run: true }),
+  };
+}
 
 export const dryRunInput = {
   dry_run: z.boolean().optional().describe("Report what would change without changing anything."),

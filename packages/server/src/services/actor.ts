@@ -1,4 +1,4 @@
-import type { MembershipRole, UserRole } from "../store/schema.js";
+import type { AuditVia, MembershipRole, PlatformRole, UserRole } from "../store/schema.js";
 
 /** Who is acting, however they arrived (HTTP, MCP, Slack, CLI). Services decide on this alone. */
 export interface Actor {
@@ -8,7 +8,16 @@ export interface Actor {
   /** Set for humans acting through a membership. */
   membershipRole?: MembershipRole;
   isPlatformAdmin: boolean;
-  via: "api_key" | "jwt" | "mcp" | "slack" | "cli";
+  /** May read the admin API, dry-run its mutations and propose them, never execute (DESIGN.md §8). */
+  isPlatformProposer?: boolean;
+  /** The credential it came with. */
+  via: "api_key" | "jwt" | "mcp" | "slack";
+  /** The surface it came through, as the audit trail records it; absent: the system itself. */
+  channel?: AuditVia;
+  /** A name a human recognises: an email, a key's name and prefix, a Slack user. */
+  label?: string;
+  /** The request that carried it, for the audit trail. */
+  requestId?: string;
   keyId?: string;
   /** Identity subject of a human, or the external id linked to a key's user. */
   subject?: string | null;
@@ -17,6 +26,20 @@ export interface Actor {
 /** Claim role → per-tenant users.role (DESIGN.md §6 role mapping). */
 export function userRoleFor(role: MembershipRole): UserRole {
   return role === "member" ? "developer" : "admin";
+}
+
+/**
+ * The platform power of a credential: an identity subject or user id on an allow-list, or what an
+ * API key was minted with. Admin wins over proposer when both apply.
+ */
+export function platformRoleOf(
+  lists: { admins: ReadonlySet<string>; proposers: ReadonlySet<string> },
+  ids: (string | null | undefined)[],
+  minted: PlatformRole | null = null,
+): PlatformRole | null {
+  if (minted === "admin" || isPlatformAdmin(lists.admins, ...ids)) return "admin";
+  if (minted === "proposer" || isPlatformAdmin(lists.proposers, ...ids)) return "proposer";
+  return null;
 }
 
 /** Platform admins are an allow-list of identity subjects and user ids (not an RBAC role). */

@@ -4,6 +4,7 @@ import { listClaimTokens, revokeClaimToken } from "../store/claim-tokens.js";
 import { pageOf, type Page } from "../store/pagination.js";
 import type { MembershipRole } from "../store/schema.js";
 import type { Actor } from "./actor.js";
+import { audit } from "./audit.js";
 import { issueClaimToken } from "./credentials.js";
 
 type LinkDeps = Pick<Deps, "db" | "config">;
@@ -28,19 +29,31 @@ function assertManagesClaimLinks(actor: Actor) {
   if (!allowed) throw new AppError("owner_required", { message: "Only the tenant's owners manage claim links." });
 }
 
+/** Mints a link and its audit row together; the row names the link, never its token. */
+function issueAudited(deps: LinkDeps, actor: Actor, input: Parameters<typeof issueClaimToken>[2]) {
+  return deps.db.asTenant(actor.tenantId, async (tx) => {
+    const link = await issueClaimToken(tx, deps.config, input);
+    await audit(tx, actor, {
+      tenantId: actor.tenantId,
+      action: "claim_link.created",
+      target: { type: "claim_link", id: link.id },
+      changes: { role: [null, input.role] },
+    });
+    return link;
+  });
+}
+
 /** A claim link for teammates: role, uses and lifetime within CLAIM_LINK_BOUNDS. */
 export async function createClaimLink(deps: LinkDeps, actor: Actor, options: Partial<ClaimLinkInput>) {
   assertManagesClaimLinks(actor);
-  const link = await deps.db.asTenant(actor.tenantId, (tx) =>
-    issueClaimToken(tx, deps.config, {
-      tenantId: actor.tenantId,
-      role: options.role ?? CLAIM_LINK_DEFAULTS.role,
-      maxUses: options.max_uses ?? CLAIM_LINK_DEFAULTS.max_uses,
-      expiresInDays: options.expires_in_days ?? CLAIM_LINK_DEFAULTS.expires_in_days,
-      kind: "invite",
-      createdBy: actor.userId,
-    }),
-  );
+  const link = await issueAudited(deps, actor, {
+    tenantId: actor.tenantId,
+    role: options.role ?? CLAIM_LINK_DEFAULTS.role,
+    maxUses: options.max_uses ?? CLAIM_LINK_DEFAULTS.max_uses,
+    expiresInDays: options.expires_in_days ?? CLAIM_LINK_DEFAULTS.expires_in_days,
+    kind: "invite",
+    createdBy: actor.userId,
+  });
   return {
     id: link.id,
     token: link.token,
@@ -54,16 +67,14 @@ export async function createClaimLink(deps: LinkDeps, actor: Actor, options: Par
 /** The terminal's "open the dashboard as me" link: single use, 7 days, owner. */
 export async function createBrowserLink(deps: LinkDeps, actor: Actor) {
   assertManagesClaimLinks(actor);
-  const link = await deps.db.asTenant(actor.tenantId, (tx) =>
-    issueClaimToken(tx, deps.config, {
-      tenantId: actor.tenantId,
-      role: "owner",
-      maxUses: 1,
-      expiresInDays: BROWSER_LINK_DAYS,
-      kind: "link",
-      createdBy: actor.userId,
-    }),
-  );
+  const link = await issueAudited(deps, actor, {
+    tenantId: actor.tenantId,
+    role: "owner",
+    maxUses: 1,
+    expiresInDays: BROWSER_LINK_DAYS,
+    kind: "link",
+    createdBy: actor.userId,
+  });
   return { id: link.id, token: link.token, url: link.url, expires_at: link.expires_at.toISOString() };
 }
 
@@ -76,7 +87,11 @@ export async function listClaimLinks(deps: LinkDeps, actor: Actor, page: Page) {
 
 export async function revokeClaimLink(deps: LinkDeps, actor: Actor, id: string) {
   assertManagesClaimLinks(actor);
-  const row = await deps.db.asTenant(actor.tenantId, (tx) => revokeClaimToken(tx, id));
+  const row = await deps.db.asTenant(actor.tenantId, async (tx) => {
+    const revoked = await revokeClaimToken(tx, id);
+    if (revoked) await audit(tx, actor, { tenantId: actor.tenantId, action: "claim_link.revoked", target: { type: "claim_link", id } });
+    return revoked;
+  });
   if (!row) throw new AppError("claim_link_not_found");
   return claimLinkView(row);
 }

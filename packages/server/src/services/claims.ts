@@ -1,5 +1,6 @@
 import type { Identity } from "../auth/jwt.js";
 import type { Deps } from "../deps.js";
+import { audit, identityActor } from "./audit.js";
 import { emit } from "../events/outbox.js";
 import { AppError } from "../errors/index.js";
 import { CLAIM_TOKEN_PREFIX, isWellFormed, sha256 } from "../lib/tokens.js";
@@ -121,6 +122,12 @@ async function join(
       if (await findMemberBySubject(tx, identity.subject)) throw alreadyMember();
       const { role, kind } = await authorize(tx);
       const { userId, membership } = await addHumanMember(tx, tenantId, identity, role);
+      await audit(tx, identityActor(identity), {
+        tenantId,
+        action: "claim.redeemed",
+        target: { type: "member", id: membership.id },
+        changes: { role: [null, role] },
+      });
       await emit(
         tx,
         "tenant.claimed",

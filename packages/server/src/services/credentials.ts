@@ -2,7 +2,7 @@ import type { Config } from "../config.js";
 import { insertApiKey } from "../store/api-keys.js";
 import { ensureClaimToken, insertClaimToken } from "../store/claim-tokens.js";
 import type { Tx } from "../store/db.js";
-import type { ClaimTokensTable, MembershipRole, UserRole } from "../store/schema.js";
+import type { ClaimTokensTable, MembershipRole, PlatformRole, UserRole } from "../store/schema.js";
 import { API_KEY_PREFIX, CLAIM_TOKEN_PREFIX, deriveToken, displayPrefix, generateToken, sha256 } from "../lib/tokens.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -17,6 +17,7 @@ export async function issueApiKey(
     role: UserRole;
     rateLimitRpm?: number | null;
     expiresAt?: Date | null;
+    platformRole?: PlatformRole | null;
   },
 ) {
   const key = generateToken(API_KEY_PREFIX);

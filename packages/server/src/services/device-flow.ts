@@ -1,7 +1,9 @@
 import type { Identity } from "../auth/jwt.js";
 import type { Deps } from "../deps.js";
+import { audit, identityActor } from "./audit.js";
 import { emit } from "../events/outbox.js";
 import { AppError, type DeviceTokenErrorCode } from "../errors/index.js";
+import { callerBudget } from "../limits/caller-budget.js";
 import { guessWithinBudgets } from "../limits/failure-budget.js";
 import { formatUserCode, generateDeviceCode, generateUserCode, normalizeUserCode, sha256 } from "../lib/tokens.js";
 import { pgErrorCode, UNIQUE_VIOLATION, type Tx } from "../store/db.js";
@@ -20,7 +22,7 @@ import {
 import { findMemberBySubject, lockTenant } from "../store/memberships.js";
 import type { MembershipRole } from "../store/schema.js";
 import { findTenant, findTenantSummary } from "../store/tenants.js";
-import { type Actor } from "./actor.js";
+import type { Actor } from "./actor.js";
 import { assertTenantActive } from "./tenant-status.js";
 import { addHumanMember } from "./memberships.js";
 
@@ -102,12 +104,21 @@ export async function confirmDevice(
     assertTenantActive(tenant);
     const device = await lockDevice(tx, found.device_id);
     assertDecidable(device);
+    const by = identityActor(identity);
+    const target = { type: "device", id: device.id };
     if (input.action === "deny") {
       await decideDevice(tx, device.id, { status: "denied" });
+      await audit(tx, by, { tenantId: tenant.id, action: "device.denied", target, changes: { status: ["pending", "denied"] } });
       return { status: "denied" as const, tenant, role: null, codeHash: device.device_code_hash };
     }
     const member = await ensureMember(tx, identity, tenant.id, device.role);
     await decideDevice(tx, device.id, { status: "linked", externalId: identity.subject, userId: member.userId });
+    await audit(tx, by, {
+      tenantId: tenant.id,
+      action: "device.approved",
+      target,
+      changes: { status: ["pending", "linked"], ...(member.created ? { role: [null, member.role] } : {}) },
+    });
     await emit(
       tx,
       "device.linked",
@@ -150,25 +161,26 @@ export async function lookupDevice(deps: DeviceDeps, identity: Identity, address
 }
 
 /**
- * A pending device by the code the human typed. Wrong codes are counted per identity and per
- * address; either budget spent answers 429 even for a right code, so the 20^8 code space cannot be
- * walked — not even by a burst of concurrent guesses, as each is charged before it is looked up.
+ * A pending device by the code the human typed. Wrong codes are counted per identity — the caller
+ * is always signed in here, so its address is not charged (decisions.md #102: one guesser behind a
+ * NAT must not lock out everyone behind it). A spent budget answers 429 even for a right code, so
+ * the 20^8 code space cannot be walked — not even by a burst of concurrent guesses, as each is
+ * charged before it is looked up.
  */
 async function findPendingDevice(deps: DeviceDeps, identity: Identity, address: string, input: string) {
-  const window = CONFIRM_FAILURE_WINDOW_SECONDS;
-  const byIdentity = deps.limits.limiter({
-    name: "device-confirm-identity",
-    points: deps.config.BR_DEVICE_CONFIRM_FAILURES_PER_IDENTITY,
-    durationSeconds: window,
-  });
-  const byAddress = deps.limits.limiter({
-    name: "device-confirm-address",
-    points: deps.config.BR_DEVICE_CONFIRM_FAILURES_PER_ADDRESS,
-    durationSeconds: window,
-  });
   const budgets = [
-    { limiter: byIdentity, key: identity.subject },
-    { limiter: byAddress, key: address },
+    callerBudget(
+      deps.limits,
+      {
+        name: { identity: "device-confirm-identity", address: "device-confirm-address" },
+        points: {
+          identity: deps.config.BR_DEVICE_CONFIRM_FAILURES_PER_IDENTITY,
+          address: deps.config.BR_DEVICE_CONFIRM_FAILURES_PER_ADDRESS,
+        },
+        durationSeconds: CONFIRM_FAILURE_WINDOW_SECONDS,
+      },
+      { identity: identity.subject, address },
+    ),
   ];
   return guessWithinBudgets(
     budgets,

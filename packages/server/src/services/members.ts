@@ -9,6 +9,7 @@ import { pageOf, type Page } from "../store/pagination.js";
 import type { MembershipRole, UserRole } from "../store/schema.js";
 import { deleteUser, updateUserRole } from "../store/users.js";
 import { userRoleFor, type Actor } from "./actor.js";
+import { audit } from "./audit.js";
 
 type MemberDeps = Pick<Deps, "db" | "keyCache" | "devicePolls">;
 type MemberRow = NonNullable<Awaited<ReturnType<typeof findMember>>>;
@@ -45,6 +46,12 @@ export async function changeMemberRole(deps: MemberDeps, actor: Actor, id: strin
     if (demotedOwner && (await countOwners(tx)) <= 1) throw lastOwner();
     await updateMembershipRole(tx, id, role);
     await updateUserRole(tx, member.user_id, userRoleFor(role));
+    await audit(tx, actor, {
+      tenantId: actor.tenantId,
+      action: "member.role_changed",
+      target: { type: "member", id },
+      changes: { role: [member.role, role] },
+    });
     const revoked = demotedOwner ? await revokeAccessOf(tx, member.user_id, "admin") : NOTHING_REVOKED;
     return { view: memberView({ ...member, role }), revoked };
   });
@@ -65,6 +72,12 @@ export async function removeMember(deps: MemberDeps, actor: Actor, id: string) {
     if (member.role === "owner" && (await countOwners(tx)) <= 1) throw lastOwner();
     const revoked = await revokeAccessOf(tx, member.user_id);
     await deleteUser(tx, member.user_id);
+    await audit(tx, actor, {
+      tenantId: actor.tenantId,
+      action: "member.removed",
+      target: { type: "member", id },
+      changes: { role: [member.role, null] },
+    });
     return revoked;
   });
   await afterRevocation(deps, revoked);

@@ -5,7 +5,7 @@ import type { Tx } from "../store/db.js";
 import { claimableByEmail, insertMembership, resolveMemberships, type MembershipRow } from "../store/memberships.js";
 import type { MembershipRole } from "../store/schema.js";
 import { insertUser } from "../store/users.js";
-import { isPlatformAdmin, userRoleFor, type Actor } from "./actor.js";
+import { platformRoleOf, userRoleFor, type Actor } from "./actor.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -54,13 +54,20 @@ export function selectMembership(memberships: MembershipRow[], requested: string
 }
 
 export function actorFor(deps: Pick<Deps, "config">, identity: Identity, m: MembershipRow): Actor {
+  const platform = platformRoleOf({ admins: deps.config.platformAdminIds, proposers: deps.config.platformProposerIds }, [
+    identity.subject,
+    m.user_id,
+  ]);
   return {
     tenantId: m.tenant_id,
     userId: m.user_id,
     role: userRoleFor(m.role),
     membershipRole: m.role,
-    isPlatformAdmin: isPlatformAdmin(deps.config.platformAdminIds, identity.subject, m.user_id),
+    isPlatformAdmin: platform === "admin",
+    isPlatformProposer: platform === "proposer",
     via: "jwt",
+    channel: "dashboard",
+    label: identity.email ?? identity.subject,
     subject: identity.subject,
   };
 }

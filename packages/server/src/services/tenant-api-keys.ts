@@ -2,7 +2,8 @@ import type { Deps } from "../deps.js";
 import { AppError } from "../errors/index.js";
 import { listApiKeys, revokeApiKey } from "../store/api-keys.js";
 import { pageOf, type Page } from "../store/pagination.js";
-import type { UserRole } from "../store/schema.js";
+import type { PlatformRole, UserRole } from "../store/schema.js";
+import { audit } from "./audit.js";
 import type { Actor } from "./actor.js";
 import { issueApiKey } from "./credentials.js";
 
@@ -15,6 +16,29 @@ export interface CreateKeyInput {
   name: string;
   role: UserRole;
   expires_in_days?: number | undefined;
+  platform_admin?: boolean | undefined;
+  platform_proposer?: boolean | undefined;
+}
+
+/**
+ * Platform power never flows into a key implicitly: it is asked for, and only by an identity that
+ * holds it (an admin may mint either, a proposer only a proposer key). DESIGN.md §8.
+ */
+function platformRoleFor(actor: Actor, input: CreateKeyInput): PlatformRole | null {
+  if (input.platform_admin && input.platform_proposer) {
+    throw new AppError("invalid_value", { message: "A key is a platform admin or a proposer, not both." });
+  }
+  if (input.platform_admin) {
+    if (!actor.isPlatformAdmin) throw new AppError("not_platform_admin", { message: "Only platform admins mint platform-admin keys." });
+    return "admin";
+  }
+  if (input.platform_proposer) {
+    if (!actor.isPlatformAdmin && !actor.isPlatformProposer) {
+      throw new AppError("not_platform_admin", { message: "Only platform admins and proposers mint proposer keys." });
+    }
+    return "proposer";
+  }
+  return null;
 }
 
 /**
@@ -39,15 +63,24 @@ export async function listTenantApiKeys(deps: KeyDeps, actor: Actor, page: Page)
 /** Creates a key for the acting human; the response is the only time the key is shown. */
 export async function createTenantApiKey(deps: KeyDeps, actor: Actor, input: CreateKeyInput) {
   assertManagesKeys(actor, input.role);
-  const row = await deps.db.asTenant(actor.tenantId, (tx) =>
-    issueApiKey(tx, {
+  const platformRole = platformRoleFor(actor, input);
+  const row = await deps.db.asTenant(actor.tenantId, async (tx) => {
+    const created = await issueApiKey(tx, {
       tenantId: actor.tenantId,
       userId: actor.userId,
       name: input.name,
       role: input.role,
       expiresAt: input.expires_in_days ? new Date(Date.now() + input.expires_in_days * DAY_MS) : null,
-    }),
-  );
+      platformRole,
+    });
+    await audit(tx, actor, {
+      tenantId: actor.tenantId,
+      action: "api_key.created",
+      target: { type: "api_key", id: created.id },
+      changes: platformRole ? { platform_role: [null, platformRole] } : undefined,
+    });
+    return created;
+  });
   return {
     ...keyView({ ...row, last_used_at: null, revoked_at: null, user_id: actor.userId }),
     key: row.key,
@@ -57,7 +90,11 @@ export async function createTenantApiKey(deps: KeyDeps, actor: Actor, input: Cre
 /** Revokes a key; it stops working at once on every instance (key-cache invalidation). */
 export async function revokeTenantApiKey(deps: KeyDeps, actor: Actor, id: string) {
   assertManagesKeys(actor);
-  const row = await deps.db.asTenant(actor.tenantId, (tx) => revokeApiKey(tx, id));
+  const row = await deps.db.asTenant(actor.tenantId, async (tx) => {
+    const revoked = await revokeApiKey(tx, id);
+    if (revoked) await audit(tx, actor, { tenantId: actor.tenantId, action: "api_key.revoked", target: { type: "api_key", id } });
+    return revoked;
+  });
   if (!row) throw new AppError("api_key_not_found");
   await deps.keyCache.invalidate({ keyIds: [id] });
   return keyView(row);
@@ -74,5 +111,6 @@ function keyView(k: KeyRow) {
     last_used_at: k.last_used_at?.toISOString() ?? null,
     expires_at: k.expires_at?.toISOString() ?? null,
     revoked_at: k.revoked_at?.toISOString() ?? null,
+    platform_role: k.platform_role,
   };
 }

@@ -1,18 +1,20 @@
 import { sql } from "kysely";
 import type { Tx } from "./db.js";
 import { afterCursor, cursorColumn, type Page } from "./pagination.js";
-import type { TenantStatus, UserRole } from "./schema.js";
+import type { PlatformRole, TenantStatus, UserRole } from "./schema.js";
 
 export interface KeyLookupRow {
   key_id: string;
   key_hash: string;
   key_prefix: string;
+  key_name: string;
   tenant_id: string;
   user_id: string | null;
   role: UserRole;
   rate_limit_rpm: number | null;
   expires_at: Date | null;
   revoked_at: Date | null;
+  platform_role: PlatformRole | null;
   tenant_slug: string;
   tenant_name: string;
   tenant_status: TenantStatus;
@@ -30,6 +32,7 @@ export function insertApiKey(
     role: UserRole;
     rateLimitRpm?: number | null;
     expiresAt?: Date | null;
+    platformRole?: PlatformRole | null;
   },
 ) {
   return tx
@@ -43,8 +46,9 @@ export function insertApiKey(
       role: key.role,
       rate_limit_rpm: key.rateLimitRpm ?? null,
       expires_at: key.expiresAt ?? null,
+      platform_role: key.platformRole ?? null,
     })
-    .returning(["id", "name", "prefix", "role", "rate_limit_rpm", "created_at", "expires_at"])
+    .returning(["id", "name", "prefix", "role", "rate_limit_rpm", "created_at", "expires_at", "platform_role"])
     .executeTakeFirstOrThrow();
 }
 
@@ -58,7 +62,18 @@ export function touchLastUsed(tx: Tx, keyIds: string[], at: Date) {
   return tx.updateTable("api_keys").set({ last_used_at: at }).where("id", "in", keyIds).execute();
 }
 
-const KEY_VIEW = ["id", "name", "prefix", "role", "created_at", "last_used_at", "expires_at", "revoked_at", "user_id"] as const;
+const KEY_VIEW = [
+  "id",
+  "name",
+  "prefix",
+  "role",
+  "created_at",
+  "last_used_at",
+  "expires_at",
+  "revoked_at",
+  "user_id",
+  "platform_role",
+] as const;
 
 export function listApiKeys(tx: Tx, page: Page) {
   return tx

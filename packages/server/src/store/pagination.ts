@@ -29,16 +29,25 @@ function decode(cursor: string): Position {
   throw new AppError("invalid_cursor");
 }
 
-/** The text form of `alias.created_at` to select as `cursor_at`, so `pageOf` can build the next cursor. */
-export function cursorColumn(alias: string): RawBuilder<string> {
-  return sql<string>`${sql.ref(`${alias}.created_at`)}::text`;
+/** The text form of `alias.created_at` (or `column`) to select as `cursor_at`, so `pageOf` can build the next cursor. */
+export function cursorColumn(alias: string, column = "created_at"): RawBuilder<string> {
+  return sql<string>`${sql.ref(`${alias}.${column}`)}::text`;
 }
 
 /** Rows strictly after the cursor, in (created_at, id) order. */
 export function afterCursor(alias: string, cursor: string | undefined): RawBuilder<boolean> {
+  return compareToCursor(alias, cursor, "created_at", sql`>`);
+}
+
+/** Rows strictly before the cursor, for lists newest first in (`column`, id) descending order. */
+export function beforeCursor(alias: string, cursor: string | undefined, column = "created_at"): RawBuilder<boolean> {
+  return compareToCursor(alias, cursor, column, sql`<`);
+}
+
+function compareToCursor(alias: string, cursor: string | undefined, column: string, op: RawBuilder<unknown>): RawBuilder<boolean> {
   if (cursor === undefined) return sql<boolean>`true`;
   const { at, id } = decode(cursor);
-  return sql<boolean>`(${sql.ref(`${alias}.created_at`)}, ${sql.ref(`${alias}.id`)}) > (${at}::timestamptz, ${id}::uuid)`;
+  return sql<boolean>`(${sql.ref(`${alias}.${column}`)}, ${sql.ref(`${alias}.id`)}) ${op} (${at}::timestamptz, ${id}::uuid)`;
 }
 
 /** Splits `limit + 1` fetched rows into a page and the cursor of the next one. */

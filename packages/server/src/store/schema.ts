@@ -6,6 +6,8 @@ type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefine
 export type TenantStatus = "pending" | "active" | "rejected" | "suspended";
 export type MembershipRole = "owner" | "admin" | "member";
 export type UserRole = "admin" | "developer";
+/** Platform power a credential carries: execute admin actions, or only read, dry-run and propose. */
+export type PlatformRole = "admin" | "proposer";
 
 export interface TenantsTable {
   id: string;
@@ -62,6 +64,7 @@ export interface ApiKeysTable {
   last_used_at: NullableTimestamp;
   expires_at: NullableTimestamp;
   revoked_at: NullableTimestamp;
+  platform_role: ColumnType<PlatformRole | null, PlatformRole | null | undefined, PlatformRole | null>;
 }
 
 export interface ClaimTokensTable {
@@ -141,6 +144,58 @@ export interface UsageEventsTable {
   created_at: Timestamp;
 }
 
+// jsonb columns: written as JSON text, read back parsed (the driver parses jsonb).
+type Json<T> = ColumnType<T, string, string>;
+type NullableJson<T> = ColumnType<T | null, string | null | undefined, string | null>;
+
+export type ProposalStatus = "open" | "executed" | "declined" | "expired" | "stale";
+export type ProposalAction = "approve_tenant" | "reject_tenant" | "suspend_tenant" | "create_invite_code" | "delete_invite_code";
+
+/** A dry run's answer: the action and what it would change. */
+export type WouldExecute = { action: string } & Record<string, unknown>;
+
+/** Who acted, as stored in proposals and audit rows (DESIGN.md §9). */
+export interface ActorRef {
+  kind: "user" | "api_key" | "slack_user" | "system";
+  id: string;
+  label: string;
+}
+
+export interface ProposalsTable {
+  id: Generated<string>;
+  status: ColumnType<ProposalStatus, ProposalStatus | undefined, ProposalStatus>;
+  action: ProposalAction;
+  target_id: string | null;
+  params: Json<Record<string, unknown>>;
+  rationale: string;
+  would_execute: Json<WouldExecute>;
+  summary: string;
+  proposed_by: Json<ActorRef>;
+  proposer_ids: string[];
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  decided_by: NullableJson<ActorRef>;
+  decided_at: NullableTimestamp;
+  decision_reason: string | null;
+  result: NullableJson<Record<string, unknown>>;
+}
+
+export type AuditVia = "api" | "dashboard" | "mcp" | "slack" | "system";
+
+export interface AuditEventsTable {
+  id: Generated<string>;
+  at: Timestamp;
+  tenant_id: string | null;
+  action: string;
+  actor: Json<ActorRef>;
+  via: AuditVia;
+  target_type: string;
+  target_id: string | null;
+  changes: NullableJson<Record<string, [unknown, unknown]>>;
+  request_id: string | null;
+  proposal_id: string | null;
+}
+
 export interface ServerSecretsTable {
   name: string;
   secret: string;
@@ -160,9 +215,13 @@ export interface DB {
   server_secrets: ServerSecretsTable;
   event_deliveries: EventDeliveriesTable;
   usage_events: UsageEventsTable;
+  proposals: ProposalsTable;
+  audit_events: AuditEventsTable;
 }
 
 export type Tenant = Selectable<TenantsTable>;
 export type NewTenant = Insertable<TenantsTable>;
 export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type InviteCode = Selectable<InviteCodesTable>;
+export type Proposal = Selectable<ProposalsTable>;
+export type AuditEvent = Selectable<AuditEventsTable>;

@@ -81,7 +81,7 @@ describe.each(ENGINES)("event bus on %s", (engine) => {
         return rows.filter((r) => r.status === "delivered").length === 2;
       });
       const ids = new Set(regs.map((r) => r.tenantId));
-      expect(healthy.calls.filter((c) => ids.has(c.event.data.tenantId as string))).toHaveLength(2);
+      expect(healthy.calls.filter((c) => ids.has((c.event.data as { tenantId: string }).tenantId))).toHaveLength(2);
       expect((await deliveries(server, "t-hanging")).every((r) => r.status === "pending")).toBe(true);
     } finally {
       for (const p of [hanging, failing, healthy]) server.deps.events.unsubscribe(p.subscriber.name);
@@ -170,7 +170,7 @@ describe.each(ENGINES)("restart on %s", (engine: EngineName) => {
       BR_DATA_DIR: dataDir,
       BR_AUTH_JWT_SECRET: JWT_SECRET,
       BR_PUBLIC_URL: "http://br.test",
-      ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
+      ...database.env,
       ...FAST_EVENTS,
       ...env,
     });

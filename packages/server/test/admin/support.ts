@@ -5,6 +5,7 @@ import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
 import { startServer, type RunningServer } from "../../src/server.js";
 import { humanToken, JWT_SECRET, request, startTestServer, type TestServer } from "../support/harness.js";
+import type { TestDatabase } from "../support/databases.js";
 import type { EngineName } from "../support/services.js";
 
 export const FOUNDER = "founder@br.test";
@@ -71,12 +72,17 @@ export function slackRequest(
   };
 }
 
-/** The block_actions payload Slack sends when someone clicks a button of the signup message. */
-export function buttonClick(action: "approve_tenant" | "reject_tenant", tenantId: string, userId: string, responseUrl: string) {
+/** The block_actions payload Slack sends when someone clicks a button (a signup's or a proposal's). */
+export function buttonClick(
+  action: "approve_tenant" | "reject_tenant" | "approve_proposal" | "decline_proposal",
+  value: string,
+  userId: string,
+  responseUrl: string,
+) {
   return {
     type: "block_actions",
     user: { id: userId, username: userId.toLowerCase() },
-    actions: [{ action_id: action, value: tenantId, type: "button" }],
+    actions: [{ action_id: action, value, type: "button" }],
     response_url: responseUrl,
     container: { type: "message", channel_id: "CADMIN", message_ts: "1700000000.000100" },
   };
@@ -111,14 +117,14 @@ export async function tableCounts(server: TestServer) {
  * founder as platform admin, and a key-cache TTL so long that only an invalidation (or the
  * channel's health), never expiry, can explain a refused key.
  */
-export function startSharedInstance(shared: { databaseUrl: string; redisUrl: string; redisPrefix?: string }): Promise<RunningServer> {
+export function startSharedInstance(shared: { database: TestDatabase; redisUrl: string; redisPrefix?: string }): Promise<RunningServer> {
   return startServer(
     loadConfig({
       NODE_ENV: "test",
       PORT: "0",
       HOST: "127.0.0.1",
       BR_AUTH_JWT_SECRET: JWT_SECRET,
-      DATABASE_URL: shared.databaseUrl,
+      ...shared.database.env,
       REDIS_URL: shared.redisUrl,
       ...(shared.redisPrefix ? { BR_REDIS_PREFIX: shared.redisPrefix } : {}),
       BRAINSTORMROUTER_PLATFORM_ADMIN_IDS: FOUNDER_SUBJECT,

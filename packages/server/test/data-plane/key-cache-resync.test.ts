@@ -1,20 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { KeyCache, type KeyRecord } from "../../src/auth/api-key/key-cache.js";
 import { MemoryCache } from "../../src/cache/memory.js";
+import { keyRecord } from "../support/key-record.js";
 
-const record: KeyRecord = {
-  keyId: "k1",
-  keyHash: "h1",
-  prefix: "br_live_abcd",
-  tenantId: "t1",
-  userId: null,
-  role: "admin",
-  rateLimitRpm: null,
-  expiresAt: null,
-  revokedAt: null,
-  tenant: { id: "t1", slug: "t", name: "T", status: "active" },
-  externalId: null,
-};
+const record: KeyRecord = { ...keyRecord("k1", "t1"), keyHash: "h1" };
 
 /** A shared cache whose link to the other instances the test drops and restores by hand. */
 class SeveredCache extends MemoryCache {

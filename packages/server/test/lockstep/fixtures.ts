@@ -23,11 +23,11 @@ export async function startLockstepServer(options: ServerOptions = {}): Promise<
     const provisioned = await server.request("/auth/provision", { token: adminToken, body: { tenant_name: "Platform ops" } });
     if (provisioned.status !== 201) throw new Error(`provision failed: ${provisioned.status} ${JSON.stringify(provisioned.body)}`);
     const tenantId: string = provisioned.body.tenant.id;
-    // The admin's own key: its user is the admin's actor row, so the key counts as the admin too.
+    // The admin's own key, minted with platform power: a listed human's key does not inherit it.
     const created = await server.request("/auth/api-keys", {
       token: adminToken,
       headers: { "x-br-tenant-id": tenantId },
-      body: { name: "platform ops", role: "admin" },
+      body: { name: "platform ops", role: "admin", platform_admin: true },
     });
     if (created.status !== 201) throw new Error(`api key failed: ${created.status} ${JSON.stringify(created.body)}`);
     const adminKey: string = created.body.key;

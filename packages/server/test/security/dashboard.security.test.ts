@@ -97,4 +97,16 @@ describe.each(ENGINES)("dashboard routes: common security on %s", (engine) => {
   });
 
   runCommonRouteTests({ world, operationId: "auth.usage.retrieve", auth: "jwt" });
+
+  runCommonRouteTests({
+    world,
+    operationId: "auth.listAuditEvents",
+    auth: "jwt",
+    roles: [{ as: "member", code: "admin_required" }],
+    control: (res, w) => {
+      expect(res.status).toBe(200);
+      expect(res.body.data.length).toBeGreaterThan(0);
+      expect(res.body.data.every((e: { tenant_id: string }) => e.tenant_id === w.a.id)).toBe(true);
+    },
+  });
 });

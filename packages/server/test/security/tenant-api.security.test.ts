@@ -23,6 +23,17 @@ describe.each(ENGINES)("API-key routes: common security on %s", (engine) => {
 
   runCommonRouteTests({
     world,
+    operationId: "tenant.listAuditEvents",
+    auth: "api_key",
+    roles: [{ as: "developer", code: "insufficient_role" }],
+    control: (res, w) => {
+      expect(res.status).toBe(200);
+      expect(res.body.data.every((e: { tenant_id: string }) => e.tenant_id === w.a.id)).toBe(true);
+    },
+  });
+
+  runCommonRouteTests({
+    world,
     operationId: "chat.completions.create",
     auth: "api_key",
     request: () => ({ body: { model: "echo", messages: [{ role: "user", content: "hi" }] } }),

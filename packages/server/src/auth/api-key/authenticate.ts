@@ -4,7 +4,7 @@ import { AppError } from "../../errors/index.js";
 import { API_KEY_PREFIX, isWellFormed, safeEqual, sha256 } from "../../lib/tokens.js";
 import { guessWithinBudgets } from "../../limits/failure-budget.js";
 import { lookupApiKey } from "../../store/api-keys.js";
-import { isPlatformAdmin, type Actor } from "../../services/actor.js";
+import { platformRoleOf, type Actor } from "../../services/actor.js";
 import { assertTenantActive } from "../../services/tenant-status.js";
 
 type AuthDeps = Pick<Deps, "db" | "keyCache" | "keyUsage" | "config" | "localLimits">;
@@ -31,14 +31,26 @@ export async function authenticateApiKey(deps: AuthDeps, key: string, address: (
   }
   assertTenantActive(record.tenant);
   deps.keyUsage.used(record.keyId);
+  // Power comes from the key's own user id on a list or from what the key was minted with, never
+  // from the human who made it: a listed human's dashboard key is a plain tenant key (DESIGN.md §8).
+  const platform = platformRoleOf(
+    { admins: deps.config.platformAdminIds, proposers: deps.config.platformProposerIds },
+    [record.userId],
+    record.platformRole,
+  );
   return {
     record,
     actor: {
       tenantId: record.tenantId,
       userId: record.userId,
       role: record.role,
-      isPlatformAdmin: isPlatformAdmin(deps.config.platformAdminIds, record.userId, record.externalId),
+      isPlatformAdmin: platform === "admin",
+      isPlatformProposer: platform === "proposer",
       via: "api_key",
+      channel: "api",
+      // The name and the prefix's random part: the label lands in the audit trail, which must hold
+      // nothing a secret scanner would flag (no `br_live_`).
+      label: `${record.name} (…${record.prefix.slice(API_KEY_PREFIX.length)})`,
       keyId: record.keyId,
       subject: record.externalId,
     },
@@ -83,12 +95,14 @@ async function loadRecord(deps: AuthDeps, hash: string): Promise<KeyRecord | nul
         keyId: row.key_id,
         keyHash: row.key_hash,
         prefix: row.key_prefix,
+        name: row.key_name,
         tenantId: row.tenant_id,
         userId: row.user_id,
         role: row.role,
         rateLimitRpm: row.rate_limit_rpm,
         expiresAt: row.expires_at?.getTime() ?? null,
         revokedAt: row.revoked_at?.getTime() ?? null,
+        platformRole: row.platform_role,
         tenant: { id: row.tenant_id, slug: row.tenant_slug, name: row.tenant_name, status: row.tenant_status },
         externalId: row.external_id,
       }

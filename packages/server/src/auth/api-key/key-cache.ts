@@ -2,18 +2,21 @@ import { randomUUID } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import type { Logger } from "pino";
 import type { SharedCache } from "../../cache/interface.js";
-import type { TenantStatus, UserRole } from "../../store/schema.js";
+import type { PlatformRole, TenantStatus, UserRole } from "../../store/schema.js";
 
 export interface KeyRecord {
   keyId: string;
   keyHash: string;
   prefix: string;
+  name: string;
   tenantId: string;
   userId: string | null;
   role: UserRole;
   rateLimitRpm: number | null;
   expiresAt: number | null;
   revokedAt: number | null;
+  /** Platform power the key was minted with (DESIGN.md §8). */
+  platformRole: PlatformRole | null;
   tenant: { id: string; slug: string; name: string; status: TenantStatus };
   externalId: string | null;
 }

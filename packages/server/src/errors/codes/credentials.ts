@@ -72,7 +72,8 @@ export const CREDENTIAL_ERRORS = defineErrorCodes({
     status: 403,
     type: "permission_error",
     message: "Only platform admins can do that.",
-    meaning: "The caller is not on BRAINSTORMROUTER_PLATFORM_ADMIN_IDS.",
+    meaning:
+      "The caller holds no platform power (BRAINSTORMROUTER_PLATFORM_ADMIN_IDS or _PROPOSER_IDS), or a proposer tried to decide a proposal.",
     recovery: { action: "escalate" },
   },
   invalid_tenant_id: {

@@ -28,7 +28,7 @@ export function apiKeyAuth(deps: Deps, options: { role?: "admin" } = {}) {
     if (record.rateLimitRpm !== null && record.rateLimitRpm > 0) {
       await deps.limits.limiter({ name: "key-rpm", points: record.rateLimitRpm, durationSeconds: 60 }).consume(record.keyId);
     }
-    c.set("actor", actor);
+    c.set("actor", { ...actor, requestId: c.get("requestId") });
     c.set("apiKey", record);
     await next();
   });

@@ -11,7 +11,7 @@ export function jwtAuth(deps: Deps) {
   return createMiddleware<AppEnv>(async function jwtAuthMiddleware(c, next) {
     const token = bearerToken(c.req.header("authorization"));
     if (!token) throw new AppError("missing_token");
-    c.set("identity", await deps.verifyJwt(token));
+    c.set("identity", { ...(await deps.verifyJwt(token)), requestId: c.get("requestId") });
     await next();
   });
 }
@@ -32,7 +32,7 @@ export function tenantContext(deps: Deps, options: { requireActive: boolean }) {
       if (!membership) throw new AppError("no_tenant");
       assertTenantActive({ status: membership.tenant_status });
     }
-    if (membership) c.set("actor", actorFor(deps, identity, membership));
+    if (membership) c.set("actor", { ...actorFor(deps, identity, membership), requestId: c.get("requestId") });
     await next();
   });
 }

@@ -1,7 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import type { Deps } from "../../deps.js";
 import { API_KEY_PREFIX } from "../../lib/tokens.js";
-import { isPlatformAdmin, type Actor } from "../../services/actor.js";
+import { platformRoleOf, type Actor } from "../../services/actor.js";
 import { authenticateApiKey } from "../../auth/api-key/authenticate.js";
 import { AppError } from "../../errors/index.js";
 import { membershipsOf } from "../../services/memberships.js";
@@ -13,12 +13,14 @@ const notPlatformAdmin = () =>
   new AppError("not_platform_admin", { message: "This credential is not a platform admin (BRAINSTORMROUTER_PLATFORM_ADMIN_IDS)." });
 
 /**
- * `/v1/admin/*`: an API key or a sign-in JWT whose identity subject or user id is on the platform
- * admin allow-list. The bearer's shape says which: API keys carry their prefix, anything else is
- * verified as a JWT. Sets the actor the admin services re-check.
+ * `/v1/admin/*`: an API key or a sign-in JWT holding platform power — an admin, or a proposer who
+ * may read, dry-run and propose (DESIGN.md §8); the services decide which of those a call needs.
+ * The bearer's shape says which credential it is: API keys carry their prefix, anything else is
+ * verified as a JWT.
  */
-export function platformAdmin(deps: Deps) {
-  return createMiddleware<AppEnv>(async function platformAdminMiddleware(c, next) {
+export function platformAccess(deps: Deps) {
+  const lists = { admins: deps.config.platformAdminIds, proposers: deps.config.platformProposerIds };
+  return createMiddleware<AppEnv>(async function platformAccessMiddleware(c, next) {
     const token = bearerToken(c.req.header("authorization"));
     if (!token) {
       throw new AppError("missing_credentials");
@@ -34,22 +36,28 @@ export function platformAdmin(deps: Deps) {
       // The subject alone decides without a query; user ids need the identity's memberships, and
       // never count in a suspended or rejected tenant: its admin must not approve itself back
       // (decisions.md #98). A pending one counts, so an operator can bootstrap from a first sign-in.
-      const byUserId = isPlatformAdmin(deps.config.platformAdminIds, identity.subject)
-        ? undefined
-        : (await membershipsOf(deps, identity.subject)).find(
-            (m) => m.tenant_status !== "suspended" && m.tenant_status !== "rejected" && deps.config.platformAdminIds.has(m.user_id),
-          );
+      const bySubject = platformRoleOf(lists, [identity.subject]);
+      const byUserId =
+        bySubject === "admin"
+          ? undefined
+          : (await membershipsOf(deps, identity.subject)).find(
+              (m) => m.tenant_status !== "suspended" && m.tenant_status !== "rejected" && platformRoleOf(lists, [m.user_id]) !== null,
+            );
+      const platform = platformRoleOf(lists, [identity.subject, byUserId?.user_id]);
       actor = {
         tenantId: byUserId?.tenant_id ?? "",
         userId: byUserId?.user_id ?? null,
         role: "admin",
-        isPlatformAdmin: byUserId !== undefined || isPlatformAdmin(deps.config.platformAdminIds, identity.subject),
+        isPlatformAdmin: platform === "admin",
+        isPlatformProposer: platform === "proposer",
         via: "jwt",
+        channel: "api",
+        label: identity.email ?? identity.subject,
         subject: identity.subject,
       };
     }
-    if (!actor.isPlatformAdmin) throw notPlatformAdmin();
-    c.set("actor", actor);
+    if (!actor.isPlatformAdmin && !actor.isPlatformProposer) throw notPlatformAdmin();
+    c.set("actor", { ...actor, requestId: c.get("requestId") });
     await next();
   });
 }

@@ -4,7 +4,7 @@ import { DIGEST_WINDOWS, digest, type DigestWindow } from "../../services/admin/
 import { createInviteCode, deleteInviteCode, INVITE_CODE_PATTERN, listInviteCodes } from "../../services/admin/invite-codes.js";
 import { approveTenant, getTenant, listTenants, rejectTenant, suspendTenant } from "../../services/admin/tenant-admin.js";
 import type { App } from "../context.js";
-import { platformAdmin } from "../middleware/platform-admin.js";
+import { platformAccess } from "../middleware/platform-admin.js";
 import { apiKeySecurity, displayString, errorResponses, jsonBody, jsonContent, jwtSecurity } from "../openapi.js";
 
 const TenantStatus = z.enum(["pending", "active", "rejected", "suspended"]);
@@ -137,6 +137,13 @@ export const Digest = z
       failed_by_subscriber: z.record(z.string(), z.number().int()),
     }),
     failed_notifications: z.number().int(),
+    proposals: z.object({
+      open: z.number().int(),
+      oldest_open_hours: z.number().nullable(),
+      executed: z.number().int().openapi({ description: "In the window, like declined and expired" }),
+      declined: z.number().int(),
+      expired: z.number().int(),
+    }),
     highlights: z.array(z.string()).openapi({ description: "Short sentences an agent can relay, most urgent first" }),
   })
   .openapi("AdminDigest");
@@ -153,7 +160,7 @@ const Paging = {
 const dryRun = (q: { dry_run?: "true" | "false" | undefined }) => q.dry_run === "true";
 
 export function registerAdminRoutes(app: App, deps: Deps) {
-  const guard = platformAdmin(deps);
+  const guard = platformAccess(deps);
   const base = { tags: ["Admin"], security: adminSecurity };
 
   app.openapi(

@@ -40,6 +40,10 @@ export const ApiKey = z
     last_used_at: z.string().nullable(),
     expires_at: z.string().nullable(),
     revoked_at: z.string().nullable(),
+    platform_role: z
+      .enum(["admin", "proposer"])
+      .nullable()
+      .openapi({ description: "Platform power the key was minted with (platform_admin / platform_proposer); null: a plain tenant key" }),
   })
   .openapi("ApiKey");
 export const CreatedApiKey = ApiKey.extend({ key: z.string().openapi({ description: "br_live_… key, shown this once." }) }).openapi(
@@ -50,6 +54,11 @@ const CreateApiKeyRequest = z
     name: displayString(100),
     role: z.enum(["admin", "developer"]).default("developer").openapi({ description: "admin keys: owners only." }),
     expires_in_days: z.number().int().min(1).max(365).optional(),
+    platform_admin: z.boolean().optional().openapi({ description: "Mint a platform-admin key (for MCP); platform admins only" }),
+    platform_proposer: z
+      .boolean()
+      .optional()
+      .openapi({ description: "Mint a key that may read the admin API, dry-run and propose; platform admins and proposers only" }),
   })
   .openapi("CreateApiKeyRequest");
 

@@ -13,7 +13,7 @@ export const MCP_PATH = "/v1/mcp/connect";
 export function registerMcp(app: App, deps: Deps) {
   app.post(MCP_PATH, apiKeyAuth(deps), async (c) => {
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    const server = createMcpServer(deps, { actor: { ...c.get("actor"), via: "mcp" }, tenant: c.get("apiKey").tenant });
+    const server = createMcpServer(deps, { actor: { ...c.get("actor"), via: "mcp", channel: "mcp" }, tenant: c.get("apiKey").tenant });
     await server.connect(transport);
     try {
       return await transport.handleRequest(c.req.raw);

@@ -48,7 +48,7 @@ export function registerRegistration(app: App, deps: Deps) {
     },
   });
   app.openapi(route, async (c) => {
-    const result = await registerTenant(deps, c.req.valid("json"), clientAddress(c, deps.config.BR_TRUST_PROXY));
+    const result = await registerTenant(deps, c.req.valid("json"), clientAddress(c, deps.config.BR_TRUST_PROXY), c.get("requestId"));
     return c.json(result, result.tenant.status === "active" ? 201 : 202);
   });
 }

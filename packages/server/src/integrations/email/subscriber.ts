@@ -12,29 +12,48 @@ const CLAIM_DAYS = 30;
 const TENANT_EMAIL_EVENTS = ["tenant.signup", "tenant.approved", "tenant.rejected", "tenant.suspended"] as const;
 type TenantEmailEvent = PlatformEvent<(typeof TENANT_EMAIL_EVENTS)[number]>;
 
-/** The founder (BR_ADMIN_EMAILS) hears of every signup. */
-export function founderEmailSubscriber(config: Config, transport: MailTransport): Subscriber<"tenant.signup"> {
+/**
+ * The founder (BR_ADMIN_EMAILS) hears of every signup and every proposal. A proposal's mail says
+ * how to approve it (CLI, API) and carries no approve link: an email is no proof of who clicks.
+ */
+export function founderEmailSubscriber(config: Config, transport: MailTransport): Subscriber<"tenant.signup" | "proposal.created"> {
   return {
     name: "email.founder",
-    patterns: ["tenant.signup"],
+    patterns: ["tenant.signup", "proposal.created"],
     async handle(event, { deliveryId, signal }) {
-      const d = event.data;
-      const pending = d.status === "pending";
-      await transport.send(
-        {
-          to: config.BR_ADMIN_EMAILS,
-          subject: `New signup: ${t(d.tenantName)}${pending ? " (waiting for approval)" : ""}`,
-          text: [
-            `${t(d.tenantName)} (${t(d.tenantSlug)}) signed up via ${d.source}, admin email ${t(d.email ?? "none")}.`,
-            `Status: ${d.status}.`,
-            pending ? `Approve: POST ${config.publicUrl}/v1/admin/tenants/${d.tenantId}/approve` : "",
-          ]
-            .filter(Boolean)
-            .join("\n"),
-        },
-        { deliveryId, signal },
-      );
+      await transport.send({ to: config.BR_ADMIN_EMAILS, ...founderMail(config, event) }, { deliveryId, signal });
     },
+  };
+}
+
+function founderMail(config: Config, event: PlatformEvent<"tenant.signup" | "proposal.created">): Omit<Mail, "to"> {
+  if (event.type === "proposal.created") {
+    const d = event.data;
+    return {
+      subject: `Proposal from ${t(d.proposedBy.label)}: ${t(d.summary)}`,
+      text: [
+        `${t(d.proposedBy.label)} proposes: ${t(d.summary)}.`,
+        `Rationale: ${t(d.rationale)}`,
+        `Expires: ${d.expiresAt}.`,
+        "",
+        "To approve or decline (as a platform admin other than the proposer):",
+        `  brainstormrouter admin proposals approve ${d.proposalId}`,
+        `  brainstormrouter admin proposals decline ${d.proposalId}`,
+        `or POST ${config.publicUrl}/v1/admin/proposals/${d.proposalId}/approve (API reference: ${config.publicUrl}/docs).`,
+      ].join("\n"),
+    };
+  }
+  const d = event.data;
+  const pending = d.status === "pending";
+  return {
+    subject: `New signup: ${t(d.tenantName)}${pending ? " (waiting for approval)" : ""}`,
+    text: [
+      `${t(d.tenantName)} (${t(d.tenantSlug)}) signed up via ${d.source}, admin email ${t(d.email ?? "none")}.`,
+      `Status: ${d.status}.`,
+      pending ? `Approve: POST ${config.publicUrl}/v1/admin/tenants/${d.tenantId}/approve` : "",
+    ]
+      .filter(Boolean)
+      .join("\n"),
   };
 }
 

@@ -1,11 +1,21 @@
 import { createHmac } from "node:crypto";
 import type { Deps } from "../../deps.js";
 import { respondToAction, type SlackMessage } from "./api.js";
-import { actorMention, APPROVE_ACTION, decidedMessage, REJECT_ACTION } from "./messages.js";
+import {
+  actorMention,
+  APPROVE_ACTION,
+  APPROVE_PROPOSAL_ACTION,
+  DECLINE_PROPOSAL_ACTION,
+  decidedMessage,
+  deciderMention,
+  proposalOutcomeMessage,
+  REJECT_ACTION,
+} from "./messages.js";
 import { AppError } from "../../errors/index.js";
 import { safeEqual, sha256 } from "../../lib/tokens.js";
 import type { Actor } from "../../services/actor.js";
 import { actorLabel } from "../../services/admin/access.js";
+import { approveProposal, declineProposal } from "../../services/admin/proposals.js";
 import { approveTenant, rejectTenant } from "../../services/admin/tenant-admin.js";
 
 // Slack's window (https://api.slack.com/authentication/verifying-requests-from-slack), both ways:
@@ -57,12 +67,22 @@ function parsePayload(rawBody: string): BlockActionsPayload {
 
 export interface SlackActionResult {
   /** What the click did; Slack ignores the body, tests and logs read it. */
-  outcome: "approved" | "rejected" | "duplicate" | "not_allowed" | "ignored" | "already_decided" | "refused";
+  outcome:
+    | "approved"
+    | "rejected"
+    | "executed"
+    | "declined"
+    | "stale"
+    | "duplicate"
+    | "not_allowed"
+    | "ignored"
+    | "already_decided"
+    | "refused";
   message?: string;
 }
 
 /**
- * A signed Approve/Reject click: verified, remembered (a replay inside the window does nothing),
+ * A signed click on a signup's Approve/Reject or a proposal's Confirm/Decline: verified, remembered (a replay inside the window does nothing),
  * limited to BR_SLACK_ADMIN_USER_IDS, then the same service the admin API calls. The message is
  * replaced in the background so Slack gets its answer well within 3 s.
  */
@@ -78,10 +98,9 @@ export async function handleSlackAction(
     return { outcome: "duplicate" };
   }
   const action = payload.actions?.[0];
-  const tenantId = action?.value;
-  if (payload.type !== "block_actions" || !tenantId || (action.action_id !== APPROVE_ACTION && action.action_id !== REJECT_ACTION)) {
-    return { outcome: "ignored" };
-  }
+  const id = action?.value;
+  const kind = BUTTONS[action?.action_id ?? ""];
+  if (payload.type !== "block_actions" || !id || !kind) return { outcome: "ignored" };
   const target = {
     responseUrl: payload.response_url,
     channel: payload.container?.channel_id ?? payload.channel?.id,
@@ -89,36 +108,96 @@ export async function handleSlackAction(
   };
   const slackUser = payload.user?.id ?? "";
   if (!deps.config.slackAdminUserIds.has(slackUser)) {
-    const message = "Only platform admins can approve or reject signups.";
+    const message = kind.proposal ? "Only platform admins can decide proposals." : "Only platform admins can approve or reject signups.";
     reply(deps, target, { text: message }, false);
     return { outcome: "not_allowed", message };
   }
-  const actor: Actor = { tenantId: "", userId: null, role: "admin", isPlatformAdmin: true, via: "slack", subject: slackUser };
-  const approve = action.action_id === APPROVE_ACTION;
+  const actor: Actor = {
+    tenantId: "",
+    userId: null,
+    role: "admin",
+    isPlatformAdmin: true,
+    via: "slack",
+    channel: "slack",
+    label: `slack:${slackUser}`,
+    subject: slackUser,
+  };
   try {
-    // The buttons decide a pending signup and nothing else: a stale Approve on a message posted
-    // before a suspension must not re-activate the tenant (the API's approve still can).
-    const input = { id: tenantId, dryRun: false, allowedFrom: ["pending"] as const };
-    const result = await (approve ? approveTenant : rejectTenant)(deps, actor, input);
-    const t = (result as Extract<typeof result, { dry_run: false }>).tenant;
-    const outcome = approve ? "approved" : "rejected";
-    reply(
-      deps,
-      target,
-      decidedMessage({ tenantId: t.id, tenantName: t.name, tenantSlug: t.slug }, outcome, actorMention(actorLabel(actor))),
-      true,
-    );
-    return { outcome };
+    return await (kind.proposal ? decideProposalClick : decideSignupClick)(deps, actor, kind.approve, id, target);
   } catch (err) {
     if (!(err instanceof AppError) || err.status >= 500) throw err;
-    if (err.code === "invalid_transition") {
+    if (err.code === "invalid_transition" || err.code === "proposal_already_decided" || err.code === "proposal_expired") {
       const message = `Already decided: ${err.message}`;
       reply(deps, target, { text: message }, false);
       return { outcome: "already_decided", message };
     }
-    // Gone, or not a tenant id: say so to the clicker, leave the message as it is.
-    reply(deps, target, { text: `Could not ${approve ? "approve" : "reject"}: ${err.message}` }, false);
+    // Gone, not an id, or the clicker proposed it: say so to the clicker, leave the message as it is.
+    reply(deps, target, { text: `Could not ${kind.verb}: ${err.message}` }, false);
     return { outcome: "refused", message: err.message };
+  }
+}
+
+const BUTTONS: Record<string, { proposal: boolean; approve: boolean; verb: string }> = {
+  [APPROVE_ACTION]: { proposal: false, approve: true, verb: "approve" },
+  [REJECT_ACTION]: { proposal: false, approve: false, verb: "reject" },
+  [APPROVE_PROPOSAL_ACTION]: { proposal: true, approve: true, verb: "confirm" },
+  [DECLINE_PROPOSAL_ACTION]: { proposal: true, approve: false, verb: "decline" },
+};
+
+async function decideSignupClick(
+  deps: SlackDeps,
+  actor: Actor,
+  approve: boolean,
+  tenantId: string,
+  target: Target,
+): Promise<SlackActionResult> {
+  // The buttons decide a pending signup and nothing else: a stale Approve on a message posted
+  // before a suspension must not re-activate the tenant (the API's approve still can).
+  const input = { id: tenantId, dryRun: false, allowedFrom: ["pending"] as const };
+  const result = await (approve ? approveTenant : rejectTenant)(deps, actor, input);
+  const t = (result as Extract<typeof result, { dry_run: false }>).tenant;
+  const outcome = approve ? "approved" : "rejected";
+  reply(
+    deps,
+    target,
+    decidedMessage({ tenantId: t.id, tenantName: t.name, tenantSlug: t.slug }, outcome, actorMention(actorLabel(actor))),
+    true,
+  );
+  return { outcome };
+}
+
+/**
+ * Confirm / Decline on a proposal: the same service as the API, so the proposer cannot decide it
+ * and a replayed or concurrent Confirm executes once. A stale one says what changed, in place.
+ */
+async function decideProposalClick(
+  deps: SlackDeps,
+  actor: Actor,
+  approve: boolean,
+  id: string,
+  target: Target,
+): Promise<SlackActionResult> {
+  try {
+    const p = approve ? await approveProposal(deps, actor, { id }) : await declineProposal(deps, actor, { id });
+    const decided = p as Awaited<ReturnType<typeof declineProposal>>;
+    const event = {
+      proposalId: decided.id,
+      action: decided.action,
+      targetId: decided.target_id,
+      summary: decided.summary,
+      rationale: decided.rationale,
+      proposedBy: decided.proposed_by,
+      status: decided.status,
+      expiresAt: decided.expires_at,
+      decidedBy: decided.decided_by ?? undefined,
+      reason: decided.decision_reason,
+    };
+    reply(deps, target, proposalOutcomeMessage(event, deciderMention(event)), true);
+    return { outcome: approve ? "executed" : "declined" };
+  } catch (err) {
+    if (!(err instanceof AppError) || err.code !== "proposal_stale") throw err;
+    reply(deps, target, { text: `Stale: ${err.message}` }, true);
+    return { outcome: "stale", message: err.message };
   }
 }
 

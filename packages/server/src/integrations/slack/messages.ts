@@ -1,14 +1,27 @@
-import type { PlatformEvent, TenantRef, TenantSignup } from "../../events/types.js";
+import type { PlatformEvent, ProposalEvent, TenantRef, TenantSignup } from "../../events/types.js";
 import { inertText } from "../../lib/plain-text.js";
 import type { SlackMessage } from "./api.js";
 
 /** Block Kit for the Slack channel: signup messages with their buttons, notices, decided states. */
 
-export const SLACK_EVENT_TYPES = ["tenant.signup", "tenant.approved", "tenant.rejected", "tenant.suspended"] as const;
+export const SLACK_EVENT_TYPES = [
+  "tenant.signup",
+  "tenant.approved",
+  "tenant.rejected",
+  "tenant.suspended",
+  "proposal.created",
+  "proposal.executed",
+  "proposal.declined",
+  "proposal.expired",
+  "proposal.stale",
+] as const;
 export type SlackEventType = (typeof SLACK_EVENT_TYPES)[number];
+export type ProposalEventType = Extract<SlackEventType, `proposal.${string}`>;
 
 export const APPROVE_ACTION = "approve_tenant";
 export const REJECT_ACTION = "reject_tenant";
+export const APPROVE_PROPOSAL_ACTION = "approve_proposal";
+export const DECLINE_PROPOSAL_ACTION = "decline_proposal";
 
 // Slack's mrkdwn treats these three as control characters; user-supplied names must not inject links.
 const mrkdwn = (s: unknown) =>
@@ -80,8 +93,55 @@ export function decidedMessage(d: TenantRef, outcome: string, by?: string): Slac
 /** How a signup message names the status its pending state ended in. */
 export const outcomeOf = (status: string) => (status === "active" ? "approved" : status);
 
+/** An agent's proposal: who proposed, why, what would run, and Confirm / Decline while open. */
+export function proposalMessage(d: ProposalEvent): SlackMessage {
+  const by = user(d.proposedBy.label);
+  const blocks: unknown[] = [
+    {
+      type: "section",
+      block_id: `proposal:${d.proposalId}`,
+      text: {
+        type: "mrkdwn",
+        text: `:robot_face: *Proposal* from ${by}: ${user(d.summary)}\n>${user(d.rationale)}\nExpires ${mrkdwn(d.expiresAt)}`,
+      },
+    },
+    {
+      type: "actions",
+      block_id: `decide-proposal:${d.proposalId}`,
+      elements: [
+        {
+          type: "button",
+          action_id: APPROVE_PROPOSAL_ACTION,
+          style: "primary",
+          value: d.proposalId,
+          text: { type: "plain_text", text: "Confirm" },
+        },
+        { type: "button", action_id: DECLINE_PROPOSAL_ACTION, value: d.proposalId, text: { type: "plain_text", text: "Decline" } },
+      ],
+    },
+  ];
+  return { text: `Proposal from ${by}: ${user(d.summary)}`, blocks };
+}
+
+/**
+ * What replaces a proposal's buttons once it is decided: "executed by …", "declined by …",
+ * "stale: tenant is already active", "expired". `by` is mrkdwn (see actorMention).
+ */
+export function proposalOutcomeMessage(d: ProposalEvent, by?: string): SlackMessage {
+  const outcome =
+    d.status === "stale"
+      ? `stale: ${user(d.reason ?? "the target changed")}`
+      : `${mrkdwn(d.status)}${by ? ` by ${by}` : ""}${d.status === "declined" && d.reason ? ` — ${user(d.reason)}` : ""}`;
+  const line = `Proposal from ${user(d.proposedBy.label)}: ${user(d.summary)} — ${outcome}`;
+  return { text: line, blocks: [{ type: "section", block_id: `proposal:${d.proposalId}`, text: { type: "mrkdwn", text: line } }] };
+}
+
+/** The Slack mention of whoever decided a proposal. */
+export const deciderMention = (d: ProposalEvent) =>
+  d.decidedBy ? actorMention(d.decidedBy.kind === "slack_user" ? `slack:${d.decidedBy.id}` : inertText(d.decidedBy.label)) : undefined;
+
 /** The channel notice of an event the Slack subscriber listens to. */
-export function statusMessage(event: PlatformEvent<SlackEventType>): SlackMessage {
+export function statusMessage(event: PlatformEvent<Exclude<SlackEventType, ProposalEventType>>): SlackMessage {
   if (event.type === "tenant.signup") return signupMessage(event.data);
   const d = event.data;
   const verb = { "tenant.approved": "approved", "tenant.rejected": "rejected", "tenant.suspended": "suspended" }[event.type];

@@ -11,6 +11,23 @@ export function assertPlatformAdmin(actor: Actor): void {
   }
 }
 
+/** Reads of the admin API: admins and proposers alike. */
+export function assertPlatformReader(actor: Actor): void {
+  if (!actor.isPlatformAdmin && !actor.isPlatformProposer) {
+    throw new AppError("not_platform_admin");
+  }
+}
+
+/** An admin mutation: a proposer may dry-run it, only an admin may make it. */
+export function assertMayMutate(actor: Actor, dryRun: boolean | undefined): void {
+  if (actor.isPlatformAdmin) return;
+  if (actor.isPlatformProposer) {
+    if (dryRun) return;
+    throw new AppError("proposal_required");
+  }
+  throw new AppError("not_platform_admin");
+}
+
 /** How an admin action is recorded in status history and events: channel and identity. */
 export function actorLabel(actor: Actor): string {
   return `${actor.via}:${actor.subject ?? actor.userId ?? "unknown"}`;

@@ -9,8 +9,9 @@ import {
   tenantsByStatus,
   usageSince,
 } from "../../store/digest.js";
+import { proposalFigures } from "../../store/proposals.js";
 import type { Actor } from "../actor.js";
-import { assertPlatformAdmin } from "./access.js";
+import { assertPlatformReader } from "./access.js";
 
 export const DIGEST_WINDOWS = { "24h": 24, "7d": 7 * 24, "30d": 30 * 24 } as const;
 export type DigestWindow = keyof typeof DIGEST_WINDOWS;
@@ -25,7 +26,7 @@ const age = (hours: number) => (hours < 48 ? `${Math.floor(hours)} h` : `${Math.
  * founder, and `highlights`, a few sentences that say what needs attention first.
  */
 export async function digest(deps: Pick<Deps, "db">, actor: Actor, input: { window?: DigestWindow | undefined }, now = new Date()) {
-  assertPlatformAdmin(actor);
+  assertPlatformReader(actor);
   const window = input.window ?? "24h";
   const since = new Date(now.getTime() - DIGEST_WINDOWS[window] * HOUR_MS);
   const facts = await deps.db.asPlatform(async (tx) => ({
@@ -37,6 +38,7 @@ export async function digest(deps: Pick<Deps, "db">, actor: Actor, input: { wind
     usage: await usageSince(tx, since),
     redemptions: await inviteRedemptionsSince(tx, since),
     deliveries: await deliveriesSince(tx, since),
+    proposals: await proposalFigures(tx, since),
   }));
   const result = shape(facts, window, since, now);
   return { ...result, highlights: highlights(result) };
@@ -51,6 +53,7 @@ type RawFacts = {
   usage: Awaited<ReturnType<typeof usageSince>>;
   redemptions: number;
   deliveries: Awaited<ReturnType<typeof deliveriesSince>>;
+  proposals: Awaited<ReturnType<typeof proposalFigures>>;
 };
 
 function shape(facts: RawFacts, window: DigestWindow, since: Date, now: Date) {
@@ -97,6 +100,15 @@ function shape(facts: RawFacts, window: DigestWindow, since: Date, now: Date) {
     invite_redemptions: facts.redemptions,
     notifications: { delivered, pending: pendingDeliveries, failed, failed_by_subscriber: failedBySubscriber },
     failed_notifications: failed,
+    proposals: {
+      open: facts.proposals.open,
+      oldest_open_hours: facts.proposals.oldestOpen
+        ? Math.round(((now.getTime() - facts.proposals.oldestOpen.getTime()) / HOUR_MS) * 10) / 10
+        : null,
+      executed: facts.proposals.decided.executed ?? 0,
+      declined: facts.proposals.decided.declined ?? 0,
+      expired: facts.proposals.decided.expired ?? 0,
+    },
   };
 }
 
@@ -108,6 +120,11 @@ function highlights(d: DigestFacts): string[] {
   const pending = d.tenants.by_status.pending;
   if (pending > 0 && d.oldest_pending) {
     out.push(`${plural(pending, "tenant")} waiting for approval, oldest ${age(d.oldest_pending.age_hours)} (${d.oldest_pending.name}).`);
+  }
+  if (d.proposals.open > 0) {
+    out.push(
+      `${plural(d.proposals.open, "proposal")} waiting for your decision, oldest ${age(d.proposals.oldest_open_hours ?? 0)}: GET /v1/admin/proposals?status=open.`,
+    );
   }
   if (d.failed_notifications > 0) {
     const which = Object.entries(d.notifications.failed_by_subscriber)
@@ -133,6 +150,10 @@ function highlights(d: DigestFacts): string[] {
     out.push(`${plural(d.usage.requests, "request")} and ${plural(d.usage.total_tokens, "token")} in ${span}${errors}${topText}.`);
   }
   out.push(`${plural(d.tenants.by_status.active, "active tenant")} with ${plural(d.active_keys, "working API key")}.`);
-  if (out.length === 1 && pending === 0) out.unshift(`Quiet ${span}: nothing waiting for you.`);
+  const { executed, declined, expired } = d.proposals;
+  if (executed + declined + expired > 0) {
+    out.push(`Proposals in ${span}: ${n(executed)} executed, ${n(declined)} declined, ${n(expired)} expired.`);
+  }
+  if (out.length === 1 && pending === 0 && d.proposals.open === 0) out.unshift(`Quiet ${span}: nothing waiting for you.`);
   return out;
 }

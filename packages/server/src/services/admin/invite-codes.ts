@@ -1,7 +1,7 @@
 import { randomInt } from "node:crypto";
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../errors/index.js";
-import { pgErrorCode, UNIQUE_VIOLATION } from "../../store/db.js";
+import { pgErrorCode, type Tx, UNIQUE_VIOLATION } from "../../store/db.js";
 import {
   findInviteCode,
   insertInviteCode,
@@ -12,7 +12,8 @@ import {
 import { pageOf } from "../../store/pagination.js";
 import type { InviteCode } from "../../store/schema.js";
 import type { Actor } from "../actor.js";
-import { actorLabel, assertPlatformAdmin, iso, isUuid } from "./access.js";
+import { audit } from "../audit.js";
+import { actorLabel, assertMayMutate, assertPlatformReader, iso, isUuid } from "./access.js";
 
 type InviteDeps = Pick<Deps, "db">;
 
@@ -20,7 +21,7 @@ type InviteDeps = Pick<Deps, "db">;
 const CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 export const INVITE_CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{3,63}$/;
 
-function generateInviteCode(): string {
+export function generateInviteCode(): string {
   let body = "";
   for (let i = 0; i < 8; i++) body += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
   return `BR-${body.slice(0, 4)}-${body.slice(4)}`;
@@ -59,9 +60,8 @@ export interface CreateInviteInput {
 
 const codeExists = () => new AppError("invite_code_exists");
 
-/** A named or generated code with optional use limit, expiry and note. */
-export async function createInviteCode(deps: InviteDeps, actor: Actor, input: CreateInviteInput) {
-  assertPlatformAdmin(actor);
+/** Checks a create request and fixes the code it will insert (drawn now when none is named). */
+function planInvite(actor: Actor, input: CreateInviteInput) {
   if (input.code !== undefined && !INVITE_CODE_PATTERN.test(input.code)) {
     throw new AppError("invalid_invite_code");
   }
@@ -69,29 +69,59 @@ export async function createInviteCode(deps: InviteDeps, actor: Actor, input: Cr
   if (expiresAt && (Number.isNaN(expiresAt.getTime()) || expiresAt.getTime() <= Date.now())) {
     throw new AppError("invalid_expires_at");
   }
-  const fields = { maxUses: input.max_uses ?? null, expiresAt, note: input.note ?? null, createdBy: actorLabel(actor) };
-  if (input.dryRun) {
-    if (input.code !== undefined && (await deps.db.asPlatform((tx) => inviteCodeTaken(tx, input.code!)))) throw codeExists();
-    return {
-      dry_run: true as const,
-      would_execute: {
-        action: "create_invite_code",
-        code: input.code ?? null,
-        generated: input.code === undefined,
-        max_uses: fields.maxUses,
-        expires_at: iso(expiresAt),
-        note: fields.note,
-      },
-    };
-  }
+  return { maxUses: input.max_uses ?? null, expiresAt, note: input.note ?? null, createdBy: actorLabel(actor) };
+}
+
+/**
+ * The insert itself, in the caller's platform transaction (a proposal's approval runs it too). A
+ * named code that exists is a 409 before the insert; a race past that check is the unique index's.
+ */
+export async function insertInviteIn(
+  tx: Tx,
+  actor: Actor,
+  input: CreateInviteInput & { code: string },
+  options: { proposalId?: string | undefined } = {},
+) {
+  const fields = planInvite(actor, input);
+  if (await inviteCodeTaken(tx, input.code)) throw codeExists();
+  const row = await insertInviteCode(tx, { code: input.code, ...fields });
+  await audit(tx, actor, {
+    tenantId: null,
+    action: "invite_code.created",
+    target: { type: "invite_code", id: row.id },
+    proposalId: options.proposalId,
+  });
+  return inviteView(row);
+}
+
+/** What a create would insert; a named code already taken is the same 409 as the create's. */
+export async function inviteDryRun(tx: Tx, actor: Actor, input: CreateInviteInput) {
+  const fields = planInvite(actor, input);
+  if (input.code !== undefined && (await inviteCodeTaken(tx, input.code))) throw codeExists();
+  return {
+    dry_run: true as const,
+    would_execute: {
+      action: "create_invite_code",
+      code: input.code ?? null,
+      generated: input.code === undefined,
+      max_uses: fields.maxUses,
+      expires_at: iso(fields.expiresAt),
+      note: fields.note,
+    },
+  };
+}
+
+/** A named or generated code with optional use limit, expiry and note. */
+export async function createInviteCode(deps: InviteDeps, actor: Actor, input: CreateInviteInput) {
+  assertMayMutate(actor, input.dryRun);
+  if (input.dryRun) return deps.db.asPlatform((tx) => inviteDryRun(tx, actor, input));
   // A generated code colliding is unlikely (31^8) but possible: draw again rather than fail.
   for (let attempt = 0; ; attempt++) {
     const code = input.code ?? generateInviteCode();
     try {
-      const row = await deps.db.asPlatform((tx) => insertInviteCode(tx, { code, ...fields }));
-      return inviteView(row);
+      return await deps.db.asPlatform((tx) => insertInviteIn(tx, actor, { ...input, code }));
     } catch (err) {
-      if (pgErrorCode(err) !== UNIQUE_VIOLATION) throw err;
+      if (!(err instanceof AppError && err.code === "invite_code_exists") && pgErrorCode(err) !== UNIQUE_VIOLATION) throw err;
       if (input.code !== undefined || attempt >= 3) throw codeExists();
     }
   }
@@ -102,7 +132,7 @@ export async function listInviteCodes(
   actor: Actor,
   input: { limit?: number | undefined; cursor?: string | undefined; include_revoked?: boolean | undefined },
 ) {
-  assertPlatformAdmin(actor);
+  assertPlatformReader(actor);
   const limit = input.limit ?? 50;
   const rows = await deps.db.asPlatform((tx) =>
     listInviteRows(tx, { limit, cursor: input.cursor, includeDeleted: input.include_revoked ?? false }),
@@ -113,21 +143,37 @@ export async function listInviteCodes(
 
 const inviteNotFound = () => new AppError("invite_code_not_found");
 
-/** Revokes (soft-deletes) a code: registrations with it fail from now on; tenants it admitted stay. */
-export async function deleteInviteCode(deps: InviteDeps, actor: Actor, input: { id: string; dryRun?: boolean | undefined }) {
-  assertPlatformAdmin(actor);
-  if (!isUuid(input.id)) throw inviteNotFound();
-  return deps.db.asPlatform(async (tx) => {
-    const invite = await findInviteCode(tx, input.id);
-    if (!invite || invite.deleted_at) throw inviteNotFound();
-    if (input.dryRun) {
-      return {
-        dry_run: true as const,
-        would_execute: { action: "delete_invite_code", id: invite.id, code: invite.code, from: inviteStatus(invite), to: "revoked" },
-      };
-    }
-    const revoked = await revokeInviteCode(tx, invite.id);
-    if (!revoked) throw inviteNotFound();
-    return inviteView(revoked);
+/** The revocation a delete would make (its dry run), without making it. */
+export async function planRevoke(tx: Tx, id: string) {
+  if (!isUuid(id)) throw inviteNotFound();
+  const invite = await findInviteCode(tx, id);
+  if (!invite || invite.deleted_at) throw inviteNotFound();
+  return { invite, plan: { action: "delete_invite_code", id: invite.id, code: invite.code, from: inviteStatus(invite), to: "revoked" } };
+}
+
+/** Revokes (soft-deletes) a code in the caller's platform transaction, or (dry run) says it would. */
+export async function revokeInviteIn(
+  tx: Tx,
+  actor: Actor,
+  input: { id: string; dryRun?: boolean | undefined },
+  options: { proposalId?: string | undefined } = {},
+) {
+  const { invite, plan } = await planRevoke(tx, input.id);
+  if (input.dryRun) return { dry_run: true as const, would_execute: plan };
+  const revoked = await revokeInviteCode(tx, invite.id);
+  if (!revoked) throw inviteNotFound();
+  await audit(tx, actor, {
+    tenantId: null,
+    action: "invite_code.deleted",
+    target: { type: "invite_code", id: invite.id },
+    changes: { status: [inviteStatus(invite), "revoked"] },
+    proposalId: options.proposalId,
   });
+  return inviteView(revoked);
+}
+
+/** Revokes a code: registrations with it fail from now on; tenants it admitted stay. */
+export async function deleteInviteCode(deps: InviteDeps, actor: Actor, input: { id: string; dryRun?: boolean | undefined }) {
+  assertMayMutate(actor, input.dryRun);
+  return deps.db.asPlatform((tx) => revokeInviteIn(tx, actor, input));
 }

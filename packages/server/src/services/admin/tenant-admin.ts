@@ -15,7 +15,9 @@ import {
 } from "../../store/tenants.js";
 import { dailyUsage } from "../../store/usage-events.js";
 import type { Actor } from "../actor.js";
-import { actorLabel, assertPlatformAdmin, iso, isUuid } from "./access.js";
+import type { Tx } from "../../store/db.js";
+import { audit } from "../audit.js";
+import { actorLabel, assertMayMutate, assertPlatformReader, iso, isUuid } from "./access.js";
 
 type AdminDeps = Pick<Deps, "db" | "keyCache" | "log">;
 
@@ -40,7 +42,7 @@ export async function listTenants(
   actor: Actor,
   input: { status?: TenantStatus | undefined; limit?: number | undefined; cursor?: string | undefined },
 ) {
-  assertPlatformAdmin(actor);
+  assertPlatformReader(actor);
   const limit = input.limit ?? 50;
   const rows = await deps.db.asPlatform((tx) => listTenantRows(tx, { status: input.status, limit, cursor: input.cursor }));
   const page = pageOf(rows, limit);
@@ -51,7 +53,7 @@ const notFound = () => new AppError("tenant_not_found");
 
 /** Detail for a decision: who is in it, its keys, what it used lately and how it got here. */
 export async function getTenant(deps: Pick<Deps, "db">, actor: Actor, input: { id: string }) {
-  assertPlatformAdmin(actor);
+  assertPlatformReader(actor);
   if (!isUuid(input.id)) throw notFound();
   // In the tenant's own RLS scope: every figure below can only be this tenant's.
   return deps.db.asTenant(input.id, async (tx) => {
@@ -116,52 +118,73 @@ function invalidTransition(kind: TransitionKind, status: TenantStatus, from: rea
   return new AppError("invalid_transition", { message: `Cannot ${kind} a tenant that is ${status}; only a tenant that is ${allowed}.` });
 }
 
+/** The checks of a transition and the change it would make (its dry run), without making it. */
+export async function planTransition(tx: Tx, kind: TransitionKind, input: TransitionInput) {
+  const t = TRANSITIONS[kind];
+  const from = (t.from as readonly TenantStatus[]).filter((s) => !input.allowedFrom || input.allowedFrom.includes(s));
+  if (!isUuid(input.id)) throw notFound();
+  const tenant = await findTenant(tx, input.id);
+  if (!tenant) throw notFound();
+  if (!from.includes(tenant.status)) throw invalidTransition(kind, tenant.status, from);
+  const plan = { action: t.action, id: tenant.id, from: tenant.status, to: t.to, reason: input.reason ?? null, events: [...t.events] };
+  return { tenant, plan, from };
+}
+
 /**
  * One status change, or (dry run) the change it would make — with the same checks, so a dry run
  * of an illegal transition is a 409 too. The status update is conditional on the status read,
- * and the history row and outbox events commit with it or not at all.
+ * and the history row, the audit row and the outbox events commit with it or not at all. Runs in
+ * the caller's platform transaction: a proposal's approval executes through here too.
  */
-async function changeStatus(deps: AdminDeps, actor: Actor, kind: TransitionKind, input: TransitionInput) {
-  assertPlatformAdmin(actor);
+export async function transitionIn(tx: Tx, actor: Actor, kind: TransitionKind, input: TransitionInput & { proposalId?: string }) {
   const t = TRANSITIONS[kind];
-  const from = (t.from as readonly TenantStatus[]).filter((s) => !input.allowedFrom || input.allowedFrom.includes(s));
-  const reason = input.reason ?? null;
-  if (!isUuid(input.id)) throw notFound();
-  const result = await deps.db.asPlatform(async (tx) => {
-    const tenant = await findTenant(tx, input.id);
-    if (!tenant) throw notFound();
-    if (!from.includes(tenant.status)) throw invalidTransition(kind, tenant.status, from);
-    const plan = { action: t.action, id: tenant.id, from: tenant.status, to: t.to, reason, events: [...t.events] };
-    if (input.dryRun) return { dry_run: true as const, would_execute: plan };
-    // The reason stays in the history; status_reason explains only a tenant that is not active.
-    const statusReason = t.to === "active" ? null : reason;
-    const updated = await transitionTenant(tx, { id: tenant.id, from: tenant.status, to: t.to, reason: statusReason });
-    if (!updated) {
-      // Another admin changed it between our read and our update; report what it is now.
-      const now = await findTenant(tx, input.id);
-      throw invalidTransition(kind, now?.status ?? tenant.status, from);
-    }
-    const by = actorLabel(actor);
-    await recordStatusChange(tx, { tenantId: tenant.id, from: tenant.status, to: t.to, reason, actor: by });
-    const data = {
-      tenantId: tenant.id,
-      tenantSlug: tenant.slug,
-      tenantName: tenant.name,
-      email: tenant.admin_email,
-      from: tenant.status,
-      to: t.to,
-      reason,
-      actor: by,
-    };
-    for (const type of t.events) await emit(tx, type, data, tenant.id);
-    return { dry_run: false as const, executed: plan, tenant: tenantView(updated) };
-  });
-  if (!result.dry_run) {
-    // Cached key look-ups hold the old status: drop them here and, through the shared cache, on
-    // every instance, so a suspension stops the keys on the next request and an approval frees them.
-    await deps.keyCache.invalidate({ tenantIds: [input.id] });
+  const { tenant, plan, from } = await planTransition(tx, kind, input);
+  const reason = plan.reason;
+  if (input.dryRun) return { dry_run: true as const, would_execute: plan };
+  // The reason stays in the history; status_reason explains only a tenant that is not active.
+  const statusReason = t.to === "active" ? null : reason;
+  const updated = await transitionTenant(tx, { id: tenant.id, from: tenant.status, to: t.to, reason: statusReason });
+  if (!updated) {
+    // Another admin changed it between our read and our update; report what it is now.
+    const now = await findTenant(tx, input.id);
+    throw invalidTransition(kind, now?.status ?? tenant.status, from);
   }
+  const by = actorLabel(actor);
+  await recordStatusChange(tx, { tenantId: tenant.id, from: tenant.status, to: t.to, reason, actor: by });
+  await audit(tx, actor, {
+    tenantId: tenant.id,
+    action: t.events[0],
+    target: { type: "tenant", id: tenant.id },
+    changes: { status: [tenant.status, t.to] },
+    proposalId: input.proposalId,
+  });
+  const data = {
+    tenantId: tenant.id,
+    tenantSlug: tenant.slug,
+    tenantName: tenant.name,
+    email: tenant.admin_email,
+    from: tenant.status,
+    to: t.to,
+    reason,
+    actor: by,
+  };
+  for (const type of t.events) await emit(tx, type, data, tenant.id);
+  return { dry_run: false as const, executed: plan, tenant: tenantView(updated) };
+}
+
+async function changeStatus(deps: AdminDeps, actor: Actor, kind: TransitionKind, input: TransitionInput) {
+  assertMayMutate(actor, input.dryRun);
+  const result = await deps.db.asPlatform((tx) => transitionIn(tx, actor, kind, input));
+  if (!result.dry_run) await statusChanged(deps, input.id);
   return result;
+}
+
+/**
+ * Cached key look-ups hold the old status: drop them here and, through the shared cache, on every
+ * instance, so a suspension stops the keys on the next request and an approval frees them.
+ */
+export function statusChanged(deps: Pick<Deps, "keyCache">, tenantId: string) {
+  return deps.keyCache.invalidate({ tenantIds: [tenantId] });
 }
 
 export const approveTenant = (deps: AdminDeps, actor: Actor, input: TransitionInput) => changeStatus(deps, actor, "approve", input);

@@ -9,6 +9,7 @@ import { insertUser } from "../../store/users.js";
 import { admitsWithoutApproval } from "./beta-gate.js";
 import { spendInviteCode } from "./invite-guesses.js";
 import { withUniqueSlug } from "./unique-slug.js";
+import { type AuditActor, audit, identityActor } from "../audit.js";
 import { addHumanMember } from "../memberships.js";
 
 /** Who the new tenant's first actor is: an agent's machine user, or the signing-in human as owner. */
@@ -23,6 +24,8 @@ export interface SignupInput {
   inviteCode?: string | undefined;
   /** The client's address: invite guesses are budgeted per address. */
   address: string;
+  /** The request that carried a machine registration, for the audit trail (a human's is on its identity). */
+  requestId?: string | undefined;
 }
 
 export interface SignedUp {
@@ -78,6 +81,16 @@ export function signUp<R>(
       });
       await recordStatusChange(tx, { tenantId, from: null, to: status, actor: subject ?? "registration" });
       const userId = await insertFounder(tx, tenantId, input.founder);
+      const by: AuditActor =
+        input.founder.kind === "human"
+          ? identityActor(input.founder.identity)
+          : { via: "api_key", channel: "api", userId, label: "agent registration", requestId: input.requestId };
+      await audit(tx, by, {
+        tenantId,
+        action: "tenant.signup",
+        target: { type: "tenant", id: tenantId },
+        changes: { status: [null, status] },
+      });
       await emit(
         tx,
         "tenant.signup",

@@ -1,0 +1,153 @@
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { claim, human, joinAs, ownedTenant, asMember } from "../identity-bridge/helpers.js";
+import { registerTenant, type TestServer } from "../support/harness.js";
+import { ENGINES } from "../support/services.js";
+import { FOUNDER_SUBJECT, founderToken, startAdminServer } from "./support.js";
+
+/** DESIGN.md §9: one append-only row per mutation, in its transaction, naming no secret. */
+describe.each(ENGINES)("the audit trail on %s", (engine) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startAdminServer(engine);
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  const rowsOf = (tenantId: string) =>
+    server.deps.db.asPlatform((tx) => tx.selectFrom("audit_events").selectAll().where("tenant_id", "=", tenantId).orderBy("at").execute());
+  const actions = async (tenantId: string) => (await rowsOf(tenantId)).map((r) => r.action);
+
+  it("writes exactly one row per mutation, with actor, surface, before → after and the request id, and never a secret", async () => {
+    const secrets: string[] = [];
+    const reg = await registerTenant(server, { active: true });
+    secrets.push(reg.key, reg.claimToken);
+    const owner = await human("owner");
+    expect((await claim(server, owner, { token: reg.claimToken })).status).toBe(201);
+    const teammate = await human("teammate");
+    const membership = await joinAs(server, reg, teammate, "member");
+    const key = await asMember(server, owner, reg.tenantId, "/auth/api-keys", { body: { name: "ci-agent", role: "developer" } });
+    secrets.push(key.body.key);
+    expect((await asMember(server, owner, reg.tenantId, `/auth/api-keys/${key.body.id}`, { method: "DELETE" })).status).toBe(200);
+    const link = await asMember(server, owner, reg.tenantId, "/auth/claim-links", { body: { role: "member" } });
+    secrets.push(link.body.token);
+    expect((await asMember(server, owner, reg.tenantId, `/auth/claim-links/${link.body.id}`, { method: "DELETE" })).status).toBe(200);
+    const promoted = await asMember(server, owner, reg.tenantId, `/auth/members/${membership.id}`, {
+      method: "PATCH",
+      body: { role: "admin" },
+    });
+    expect(promoted.status).toBe(200);
+    expect((await asMember(server, owner, reg.tenantId, `/auth/members/${membership.id}`, { method: "DELETE" })).status).toBe(200);
+    for (const action of ["approve", "deny"]) {
+      const device = await server.request("/v1/auth/device/authorize", { token: reg.key, body: {} });
+      secrets.push(device.body.device_code, device.body.user_code);
+      const confirmed = await server.request("/auth/device/confirm", {
+        token: owner.jwt,
+        body: { user_code: device.body.user_code, action },
+      });
+      expect(confirmed.status).toBe(200);
+    }
+    const founder = await founderToken();
+    expect((await server.request(`/v1/admin/tenants/${reg.tenantId}/suspend`, { token: founder, body: { reason: "audit" } })).status).toBe(
+      200,
+    );
+    expect((await server.request(`/v1/admin/tenants/${reg.tenantId}/approve`, { token: founder, method: "POST" })).status).toBe(200);
+    // A refused mutation writes nothing.
+    expect((await asMember(server, owner, reg.tenantId, `/auth/members/${membership.id}`, { method: "DELETE" })).status).toBe(404);
+
+    expect(await actions(reg.tenantId)).toEqual([
+      "tenant.signup",
+      "claim.redeemed",
+      "claim_link.created", // the admin key's link for the teammate
+      "claim.redeemed",
+      "api_key.created",
+      "api_key.revoked",
+      "claim_link.created",
+      "claim_link.revoked",
+      "member.role_changed",
+      "member.removed",
+      "device.approved",
+      "device.denied",
+      "tenant.suspended",
+      "tenant.approved",
+    ]);
+    const rows = await rowsOf(reg.tenantId);
+    const byAction = (a: string) => rows.filter((r) => r.action === a);
+    expect(byAction("member.role_changed")[0]).toMatchObject({
+      via: "dashboard",
+      actor: { kind: "user", id: owner.subject, label: owner.email },
+      target_type: "member",
+      target_id: membership.id,
+      changes: { role: ["member", "admin"] },
+    });
+    expect(byAction("claim_link.created")[0]).toMatchObject({ via: "api", actor: { kind: "api_key", id: reg.keyId } });
+    expect(byAction("tenant.suspended")[0]).toMatchObject({
+      via: "api",
+      actor: { kind: "user", id: FOUNDER_SUBJECT },
+      changes: { status: ["active", "suspended"] },
+    });
+    expect(byAction("tenant.signup")[0]).toMatchObject({ via: "api", changes: { status: [null, "active"] } });
+    for (const r of rows) expect(r.request_id, r.action).toMatch(/.+/);
+
+    const everything = JSON.stringify(await server.deps.db.asPlatform((tx) => tx.selectFrom("audit_events").selectAll().execute()));
+    expect(everything.match(/.{0,60}(br_live_|brct_).{0,20}/)?.[0] ?? null).toBeNull();
+    for (const secret of secrets) expect(everything).not.toContain(secret);
+  });
+
+  it("application roles may insert and read audit rows but never update or delete them", async () => {
+    const reg = await registerTenant(server, { active: true });
+    const [row] = await rowsOf(reg.tenantId);
+    const attempts = [
+      () => server.deps.db.asTenant(reg.tenantId, (tx) => sql`UPDATE audit_events SET action = 'x' WHERE id = ${row!.id}`.execute(tx)),
+      () => server.deps.db.asTenant(reg.tenantId, (tx) => sql`DELETE FROM audit_events WHERE id = ${row!.id}`.execute(tx)),
+      () => server.deps.db.asPlatform((tx) => sql`UPDATE audit_events SET action = 'x' WHERE id = ${row!.id}`.execute(tx)),
+      () => server.deps.db.asPlatform((tx) => sql`DELETE FROM audit_events`.execute(tx)),
+      () => server.deps.db.asPlatform((tx) => sql`TRUNCATE audit_events`.execute(tx)),
+    ];
+    for (const attempt of attempts) await expect(attempt()).rejects.toThrow(/permission denied/);
+    expect((await rowsOf(reg.tenantId))[0]).toEqual(row);
+    // Another tenant's row cannot be written from a tenant's scope.
+    const other = await registerTenant(server, { active: true });
+    await expect(
+      server.deps.db.asTenant(reg.tenantId, (tx) =>
+        sql`INSERT INTO audit_events (tenant_id, action, actor, via, target_type) VALUES (${other.tenantId}, 'forged', '{}', 'api', 't')`.execute(
+          tx,
+        ),
+      ),
+    ).rejects.toThrow(/row-level security/);
+  });
+
+  it("/v1/tenant/audit and /auth/audit show only the caller's tenant, filtered and paged", async () => {
+    const a = await ownedTenant(server);
+    const b = await ownedTenant(server);
+    await asMember(server, b.owner, b.reg.tenantId, "/auth/api-keys", { body: { name: "b-key" } });
+    for (let i = 0; i < 3; i++) await asMember(server, a.owner, a.reg.tenantId, "/auth/api-keys", { body: { name: `a-key-${i}` } });
+
+    const viaKey = await server.request("/v1/tenant/audit?limit=200", { token: a.reg.key });
+    expect(viaKey.status).toBe(200);
+    expect(viaKey.body.data.length).toBeGreaterThan(0);
+    expect(new Set(viaKey.body.data.map((e: { tenant_id: string }) => e.tenant_id))).toEqual(new Set([a.reg.tenantId]));
+    const viaDashboard = await asMember(server, a.owner, a.reg.tenantId, "/auth/audit?limit=200");
+    expect(viaDashboard.body.data.map((e: { id: string }) => e.id)).toEqual(viaKey.body.data.map((e: { id: string }) => e.id));
+    expect(JSON.stringify(viaDashboard.body)).not.toContain(b.reg.tenantId);
+
+    const page1 = await server.request("/v1/tenant/audit?action=api_key.created&limit=2", { token: a.reg.key });
+    expect(page1.body.data).toHaveLength(2);
+    expect(page1.body.data.every((e: { action: string }) => e.action === "api_key.created")).toBe(true);
+    const page2 = await server.request(`/v1/tenant/audit?action=api_key.created&limit=2&cursor=${page1.body.next_cursor}`, {
+      token: a.reg.key,
+    });
+    expect(page2.body.data).toHaveLength(1);
+    expect(page2.body.next_cursor).toBeNull();
+    const byActor = await server.request(`/v1/tenant/audit?actor=${encodeURIComponent(a.owner.email)}`, { token: a.reg.key });
+    expect(byActor.body.data.length).toBe(4); // the claim and three keys
+    const future = await server.request(`/v1/tenant/audit?since=${new Date(Date.now() + 60_000).toISOString()}`, { token: a.reg.key });
+    expect(future.body.data).toEqual([]);
+
+    // The platform view filters by tenant.
+    const founder = await founderToken();
+    const platform = await server.request(`/v1/admin/audit?tenant_id=${b.reg.tenantId}`, { token: founder });
+    expect(new Set(platform.body.data.map((e: { tenant_id: string }) => e.tenant_id))).toEqual(new Set([b.reg.tenantId]));
+  });
+});
