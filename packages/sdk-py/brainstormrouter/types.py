@@ -5,11 +5,12 @@ lockstep test (``packages/server/test/lockstep/python-shapes.test.ts``) fails wh
 requiredness, its JSON type or its enum differs from that document. Keys that the schema does not
 require sit in ``total=False`` classes, since ``NotRequired`` needs Python 3.11.
 """
-from typing import Dict, List, Literal, Optional, TypedDict
+from typing import Any, Dict, List, Literal, Optional, TypedDict
 
 TenantStatus = Literal["pending", "active", "rejected", "suspended"]
 MembershipRole = Literal["owner", "admin", "member"]
 KeyRole = Literal["admin", "developer"]
+PlatformRole = Literal["admin", "proposer"]
 
 # Shared
 
@@ -38,6 +39,14 @@ class DryRunResult(TypedDict):
 
     dry_run: Literal[True]
     would_execute: DryRunAction
+
+
+class ActorRef(TypedDict):
+    """Who did or proposed something; ``label`` is an email, a key's name and prefix, a Slack user, never a secret."""
+
+    kind: Literal["user", "api_key", "slack_user", "system"]
+    id: str
+    label: str
 
 
 # Registration and the calling key
@@ -238,6 +247,14 @@ class DigestNotifications(TypedDict):
     failed_by_subscriber: Dict[str, int]
 
 
+class DigestProposals(TypedDict):
+    open: int
+    oldest_open_hours: Optional[float]  # None: nothing open
+    executed: int  # in the window, like declined and expired
+    declined: int
+    expired: int
+
+
 class AdminDigest(TypedDict):
     window: Literal["24h", "7d", "30d"]
     since: str
@@ -253,7 +270,57 @@ class AdminDigest(TypedDict):
     invite_redemptions: int
     notifications: DigestNotifications
     failed_notifications: int
+    proposals: DigestProposals
     highlights: List[str]  # short sentences an agent can relay, most urgent first
+
+
+# Proposals (agents propose, humans approve)
+
+ProposalStatus = Literal["open", "executed", "declined", "expired", "stale"]
+ProposalAction = Literal["approve_tenant", "reject_tenant", "suspend_tenant", "create_invite_code", "delete_invite_code"]
+
+
+class Proposal(TypedDict):
+    """An admin action an agent proposed for a human to approve (DESIGN.md §8)."""
+
+    id: str
+    status: ProposalStatus
+    action: ProposalAction
+    target_id: Optional[str]  # the tenant or invite code; None for create_invite_code
+    params: Dict[str, Any]
+    rationale: str
+    summary: str  # the would-execute in one line, for the human deciding
+    would_execute: DryRunAction  # the dry run's, when proposed
+    proposed_by: ActorRef
+    created_at: str
+    expires_at: str
+    decided_by: Optional[ActorRef]
+    decided_at: Optional[str]
+    decision_reason: Optional[str]
+    result: Optional[Dict[str, Any]]  # what the execution returned
+
+
+# The audit trail (DESIGN.md §9)
+
+
+class AuditEventTarget(TypedDict):
+    type: str
+    id: Optional[str]
+
+
+class AuditEvent(TypedDict):
+    """One mutation: ``action`` is ``resource.verb`` (``api_key.created``, ``tenant.approved``, …)."""
+
+    id: str
+    at: str
+    tenant_id: Optional[str]  # None: a platform-only action (invite codes)
+    action: str
+    actor: ActorRef
+    via: Literal["api", "dashboard", "mcp", "slack", "system"]
+    target: AuditEventTarget
+    changes: Optional[Dict[str, List[Any]]]  # field: [before, after]
+    request_id: Optional[str]
+    proposal_id: Optional[str]  # set when the mutation executed a proposal
 
 
 # The dashboard's routes (an access token)
@@ -327,6 +394,7 @@ class ApiKey(TypedDict):
     last_used_at: Optional[str]
     expires_at: Optional[str]
     revoked_at: Optional[str]
+    platform_role: Optional[PlatformRole]  # minted with platform_admin / platform_proposer; None: a plain tenant key
 
 
 class CreatedApiKey(ApiKey):

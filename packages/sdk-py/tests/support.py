@@ -12,8 +12,13 @@ BASE_URL = os.environ.get("BR_TEST_BASE_URL")
 ADMIN_KEY = os.environ.get("BR_TEST_ADMIN_KEY", "")
 ADMIN_TOKEN = os.environ.get("BR_TEST_ADMIN_TOKEN", "")
 JWT_SECRET = os.environ.get("BR_TEST_JWT_SECRET", "")
+# A human on the server's BRAINSTORMROUTER_PLATFORM_PROPOSER_IDS (packages/server/test/lockstep/python.test.ts).
+PROPOSER_EMAIL = os.environ.get("BR_TEST_PROPOSER_EMAIL", "")
 
 live = unittest.skipUnless(BASE_URL, "BR_TEST_BASE_URL not set (npm test sets it; see packages/server/test/lockstep)")
+with_proposer = unittest.skipUnless(
+    BASE_URL and PROPOSER_EMAIL, "BR_TEST_PROPOSER_EMAIL not set (a subject on BRAINSTORMROUTER_PLATFORM_PROPOSER_IDS; python.test.ts sets both)"
+)
 
 
 def _b64(data: bytes) -> str:

@@ -5,6 +5,7 @@ import { loadRuntimeConfig } from "../auth/runtime-config";
 import { signOut, useSession } from "../auth/session";
 import { SignInPage } from "../auth/sign-in-page";
 import { Badge, Button, Card, EmptyState, ErrorState, Loading } from "../components/ui";
+import { ActivityPage } from "../features/activity/activity-page";
 import { ApiKeysPage } from "../features/api-keys/api-keys-page";
 import { ClaimLinksPage } from "../features/claim-links/claim-links-page";
 import { ClaimPage } from "../features/claim/claim-page";
@@ -18,12 +19,16 @@ import { TenantSwitcher } from "../features/tenants/tenant-switcher";
 import { UsagePage } from "../features/usage/usage-page";
 import { Link, usePath } from "./router";
 
-/** Pages that act in the selected tenant; they need it to exist and be active. */
-const TENANT_PAGES: Record<string, { title: string; page: () => ReactNode }> = {
+/**
+ * Pages that act in the selected tenant; they need it to exist and be active. `managers`: in the
+ * tabs for owners and admins only (the page itself explains itself to a member who opens it).
+ */
+const TENANT_PAGES: Record<string, { title: string; page: () => ReactNode; managers?: true }> = {
   "/keys": { title: "API keys", page: ApiKeysPage },
   "/members": { title: "Members", page: MembersPage },
   "/links": { title: "Claim links", page: ClaimLinksPage },
   "/usage": { title: "Usage", page: UsagePage },
+  "/activity": { title: "Activity", page: ActivityPage, managers: true },
 };
 
 const SIGN_IN_REASONS: Record<string, string> = {
@@ -132,11 +137,13 @@ function Shell() {
       {current && (
         <nav className="tabs" aria-label="Tenant pages" ref={tabs}>
           <Link to="/">Overview</Link>
-          {Object.entries(TENANT_PAGES).map(([to, p]) => (
-            <Link key={to} to={to}>
-              {p.title}
-            </Link>
-          ))}
+          {Object.entries(TENANT_PAGES)
+            .filter(([, p]) => !p.managers || current.role !== "member")
+            .map(([to, p]) => (
+              <Link key={to} to={to}>
+                {p.title}
+              </Link>
+            ))}
           <Link to="/device">Link a terminal</Link>
         </nav>
       )}

@@ -4,6 +4,7 @@ from .._pagination import AsyncPaginator, SyncCursorPage
 from .._transport import path
 from ..types import (
     ApiKey,
+    AuditEvent,
     ClaimLink,
     ClaimLinkSummary,
     ClaimPreview,
@@ -28,9 +29,24 @@ class ApiKeys(Resource):
         """The tenant's API keys (prefix and last use, never the key itself)."""
         return self._list("/auth/api-keys", "access_token", compact(limit=limit), cursor)
 
-    def create(self, *, name: str, role: Optional[str] = None, expires_in_days: Optional[int] = None) -> CreatedApiKey:
-        """Creates a key (``role`` ``developer`` by default, ``admin`` for owners only); ``key`` is shown this once."""
-        body = compact(name=name, role=role, expires_in_days=expires_in_days)
+    def create(
+        self,
+        *,
+        name: str,
+        role: Optional[str] = None,
+        expires_in_days: Optional[int] = None,
+        platform_admin: Optional[bool] = None,
+        platform_proposer: Optional[bool] = None,
+    ) -> CreatedApiKey:
+        """Creates a key (``role`` ``developer`` by default, ``admin`` for owners only); ``key`` is shown this once.
+
+        A key holds platform power only when asked for: ``platform_admin=True`` (platform admins
+        only, e.g. for MCP) or ``platform_proposer=True`` (admins and proposers); else it is a plain
+        tenant key, whoever creates it. Answered as ``platform_role``.
+        """
+        body = compact(
+            name=name, role=role, expires_in_days=expires_in_days, platform_admin=platform_admin, platform_proposer=platform_proposer
+        )
         return self._request("POST", "/auth/api-keys", "access_token", body=body)
 
     def revoke(self, id: str) -> ApiKey:
@@ -42,8 +58,18 @@ class AsyncApiKeys(ApiKeys):
     def list(self, *, limit: Optional[int] = None, cursor: Optional[str] = None) -> AsyncPaginator[ApiKey]:  # type: ignore[override]
         return super().list(limit=limit, cursor=cursor)  # type: ignore[return-value]
 
-    async def create(self, *, name: str, role: Optional[str] = None, expires_in_days: Optional[int] = None) -> CreatedApiKey:  # type: ignore[override]
-        return await super().create(name=name, role=role, expires_in_days=expires_in_days)  # type: ignore[misc]
+    async def create(  # type: ignore[override]
+        self,
+        *,
+        name: str,
+        role: Optional[str] = None,
+        expires_in_days: Optional[int] = None,
+        platform_admin: Optional[bool] = None,
+        platform_proposer: Optional[bool] = None,
+    ) -> CreatedApiKey:
+        return await super().create(  # type: ignore[misc]
+            name=name, role=role, expires_in_days=expires_in_days, platform_admin=platform_admin, platform_proposer=platform_proposer
+        )
 
     async def revoke(self, id: str) -> ApiKey:  # type: ignore[override]
         return await super().revoke(id)  # type: ignore[misc]
@@ -156,6 +182,23 @@ class Auth(Resource):
         """
         return self._request("POST", "/auth/device/confirm", "access_token", body=compact(user_code=user_code, action=action))
 
+    def list_audit_events(
+        self,
+        *,
+        action: Optional[str] = None,
+        actor: Optional[str] = None,
+        since: Optional[str] = None,
+        until: Optional[str] = None,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+    ) -> SyncCursorPage[AuditEvent]:
+        """The current tenant's audit trail, newest first (owners and admins): the dashboard's Activity page.
+
+        Filters: ``action`` (``member.role_changed``, …), ``actor`` (an id or label), ``since``/``until`` (ISO 8601).
+        """
+        query = compact(action=action, actor=actor, since=since, until=until, limit=limit)
+        return self._list("/auth/audit", "access_token", query, cursor)
+
 
 class AsyncAuth(Auth):
     api_keys: AsyncApiKeys
@@ -187,3 +230,17 @@ class AsyncAuth(Auth):
 
     async def confirm_device(self, *, user_code: str, action: Optional[str] = None) -> DeviceConfirmation:  # type: ignore[override]
         return await super().confirm_device(user_code=user_code, action=action)  # type: ignore[misc]
+
+    def list_audit_events(  # type: ignore[override]
+        self,
+        *,
+        action: Optional[str] = None,
+        actor: Optional[str] = None,
+        since: Optional[str] = None,
+        until: Optional[str] = None,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+    ) -> AsyncPaginator[AuditEvent]:
+        return super().list_audit_events(  # type: ignore[return-value]
+            action=action, actor=actor, since=since, until=until, limit=limit, cursor=cursor
+        )

@@ -1,5 +1,7 @@
 import type { PagePromise } from "../core/pagination.js";
 import { path, type RequestOptions } from "../core/request.js";
+import type { AuditEvent, ListPlatformAuditEventsParams } from "./audit.js";
+import type { CreateProposalParams, DeclineProposalParams, ListProposalsParams, Proposal } from "./proposals.js";
 import { APIResource } from "./resource.js";
 import { dryRunQuery, type DryRunOption, type DryRunResult, type ListParams, type TenantStatus, type TenantSummary } from "./shared.js";
 
@@ -58,6 +60,8 @@ export interface Digest {
   invite_redemptions: number;
   notifications: { delivered: number; pending: number; failed: number; failed_by_subscriber: Record<string, number> };
   failed_notifications: number;
+  /** Open now; executed, declined and expired in the window. */
+  proposals: { open: number; oldest_open_hours: number | null; executed: number; declined: number; expired: number };
   /** Short sentences an agent can relay, most urgent first. */
   highlights: string[];
 }
@@ -85,7 +89,11 @@ export interface CreateInviteCodeParams extends DryRunOption {
   note?: string;
 }
 
-/** Platform administration (DESIGN.md §6); callers must be platform admins (key or token). */
+/**
+ * Platform administration (DESIGN.md §6, §8); callers must be platform admins (key or token).
+ * Proposers may read, dry-run and create proposals; their real mutations answer 403
+ * `proposal_required`.
+ */
 export class Admin extends APIResource {
   listTenants(params: ListTenantsParams = {}, options?: RequestOptions): PagePromise<AdminTenant> {
     return this.paginate("/v1/admin/tenants", "either", params, options);
@@ -147,6 +155,49 @@ export class Admin extends APIResource {
 
   digest(params: { window?: "24h" | "7d" | "30d" } = {}, options?: RequestOptions): Promise<Digest> {
     return this.core.request({ method: "GET", path: "/v1/admin/digest", credential: "either", query: { ...params }, options });
+  }
+
+  /** Runs the action's dry run now (an illegal transition is its 409) and opens the proposal. */
+  createProposal(params: CreateProposalParams, options?: RequestOptions): Promise<Proposal> {
+    return this.core.request({ method: "POST", path: "/v1/admin/proposals", credential: "either", body: params, options });
+  }
+
+  /** Newest first. */
+  listProposals(params: ListProposalsParams = {}, options?: RequestOptions): PagePromise<Proposal> {
+    return this.paginate("/v1/admin/proposals", "either", params, options);
+  }
+
+  getProposal(id: string, options?: RequestOptions): Promise<Proposal> {
+    return this.core.request({ method: "GET", path: path`/v1/admin/proposals/${id}`, credential: "either", options });
+  }
+
+  /**
+   * Executes the proposal once (admins, never its proposer: 403 `self_approval_forbidden`). A
+   * target that changed since the dry run is 409 `proposal_stale`, and nothing runs.
+   */
+  approveProposal<const P extends DryRunOption = {}>(id: string, params?: P, options?: RequestOptions): Promise<Outcome<P, Proposal>> {
+    return this.core.request({
+      method: "POST",
+      path: path`/v1/admin/proposals/${id}/approve`,
+      credential: "either",
+      query: dryRunQuery(params),
+      options,
+    });
+  }
+
+  declineProposal(id: string, params: DeclineProposalParams = {}, options?: RequestOptions): Promise<Proposal> {
+    return this.core.request({
+      method: "POST",
+      path: path`/v1/admin/proposals/${id}/decline`,
+      credential: "either",
+      body: params,
+      options,
+    });
+  }
+
+  /** Every tenant's audit trail and the platform's own, newest first. */
+  listAuditEvents(params: ListPlatformAuditEventsParams = {}, options?: RequestOptions): PagePromise<AuditEvent> {
+    return this.paginate("/v1/admin/audit", "either", params, options);
   }
 
   private transition<R>(action: string, id: string, params: ReasonParams | undefined, options?: RequestOptions) {

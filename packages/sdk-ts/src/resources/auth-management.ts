@@ -19,6 +19,8 @@ export interface ApiKey {
   last_used_at: string | null;
   expires_at: string | null;
   revoked_at: string | null;
+  /** Platform power the key was minted with; null: a plain tenant key. */
+  platform_role: "admin" | "proposer" | null;
 }
 
 /** `key` is shown this once. */
@@ -31,6 +33,10 @@ export interface CreateApiKeyParams {
   /** Default developer; admin keys: owners only. */
   role?: ApiKeyRole;
   expires_in_days?: number;
+  /** A platform-admin key (for MCP); platform admins only. */
+  platform_admin?: boolean;
+  /** A key that may read the admin API, dry-run and propose; platform admins and proposers only. */
+  platform_proposer?: boolean;
 }
 
 export interface Member {

@@ -1,4 +1,6 @@
+import type { PagePromise } from "../core/pagination.js";
 import type { RequestOptions } from "../core/request.js";
+import type { AuditEvent, ListAuditEventsParams } from "./audit.js";
 import { ApiKeys, ClaimLinks, Members, UsageResource } from "./auth-management.js";
 import { APIResource } from "./resource.js";
 import type { Membership, MembershipRole, TenantSummary } from "./shared.js";
@@ -95,6 +97,11 @@ export class Auth extends APIResource {
   /** The human's side of the device flow: approve (default) or deny the code a terminal shows. */
   confirmDevice(params: { user_code: string; action?: "approve" | "deny" }, options?: RequestOptions): Promise<DeviceConfirmation> {
     return this.core.request({ method: "POST", path: "/auth/device/confirm", credential: "accessToken", body: params, options });
+  }
+
+  /** The current tenant's audit trail, newest first (owners and admins): the dashboard's Activity. */
+  listAuditEvents(params: ListAuditEventsParams = {}, options?: RequestOptions): PagePromise<AuditEvent> {
+    return this.paginate("/auth/audit", "accessToken", params, options);
   }
 
   /**

@@ -11,6 +11,8 @@ client (BRAINSTORMROUTER_BASE_URL, BRAINSTORMROUTER_API_KEY, or --base-url / --a
   claim-link                  mint a claim link for a teammate (--role, --max-uses, --expires-in-days)
   link                        link a browser identity to this key's tenant (device flow)
   admin tenants|tenant|approve|reject|suspend|invites|digest   platform administration (--dry-run, --json)
+  admin proposals|propose     proposals: agents propose (dry run now), another admin approves or declines
+  admin audit                 the audit trail, newest first (--tenant-id, --action, --actor, --since)
 
 run 'brainstormrouter <command> --help' for a command's options`;
 

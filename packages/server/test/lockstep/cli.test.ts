@@ -5,18 +5,25 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { humanToken, registerTenant } from "../support/harness.js";
-import { startLockstepServer, type LockstepServer } from "./fixtures.js";
+import { PLATFORM_ADMIN_EMAIL, startLockstepServer, type LockstepServer } from "./fixtures.js";
 import { CLI_BIN, cli, start, waitFor } from "./processes.js";
+
+/** An agent's identity on BRAINSTORMROUTER_PLATFORM_PROPOSER_IDS: it proposes, an admin decides. */
+const PROPOSER_EMAIL = "agent@proposer.test";
 
 // Each spawn starts Node and tsx; on a loaded machine that is seconds, so these get room.
 describe("brainstormrouter CLI against a live server", { timeout: 120_000 }, () => {
   let server: LockstepServer;
   let env: Record<string, string>;
   let adminEnv: Record<string, string>;
+  let proposerEnv: Record<string, string>;
+  let proposerToken: string;
   beforeAll(async () => {
-    server = await startLockstepServer();
+    server = await startLockstepServer({ env: { BRAINSTORMROUTER_PLATFORM_PROPOSER_IDS: `user|${PROPOSER_EMAIL}` } });
     env = { BRAINSTORMROUTER_BASE_URL: server.url, BRAINSTORMROUTER_API_KEY: "" };
     adminEnv = { ...env, BRAINSTORMROUTER_API_KEY: server.adminKey };
+    proposerToken = await humanToken(PROPOSER_EMAIL);
+    proposerEnv = { ...env, BRAINSTORMROUTER_ACCESS_TOKEN: proposerToken };
   });
   afterAll(() => server?.close());
 
@@ -60,6 +67,109 @@ describe("brainstormrouter CLI against a live server", { timeout: 120_000 }, () 
     const digest = await cli(["admin", "digest", "--window", "7d"], adminEnv);
     expect(digest.code, digest.stderr).toBe(0);
     expect(digest.stdout).toMatch(/^• /);
+  });
+
+  it("proposals: an agent proposes, an admin dry-runs and approves; the proposer cannot act itself", async () => {
+    const pending = await registerTenant(server);
+    const direct = await cli(["admin", "approve", pending.tenantId], proposerEnv);
+    expect(direct.code).toBe(1);
+    expect(direct.stderr).toMatch(/\[proposal_required\] \(recovery: escalate\)/);
+
+    const args = ["admin", "propose", "approve_tenant", pending.tenantId, "--rationale", "verified domain", "--expires-in-minutes", "120"];
+    const proposed = await cli(args, proposerEnv);
+    expect(proposed.code, proposed.stderr).toBe(0);
+    const match = /^proposal ([0-9a-f-]{36}) open: approve tenant .+: pending → active\n/.exec(proposed.stdout);
+    expect(match, proposed.stdout).not.toBeNull();
+    const id = match![1]!;
+    expect(proposed.stdout).toContain(`brainstormrouter admin proposals approve ${id}`);
+
+    const table = await cli(["admin", "proposals", "--status", "open"], adminEnv);
+    expect(table.stdout).toMatch(/^ID\s+STATUS\s+ACTION\s+SUMMARY\s+PROPOSED_BY\s+EXPIRES_AT/);
+    expect(table.stdout).toMatch(new RegExp(`${id}\\s+open\\s+approve_tenant\\s.*${PROPOSER_EMAIL}`));
+    const got = JSON.parse((await cli(["admin", "proposals", "get", id, "--json"], adminEnv)).stdout);
+    expect(got).toMatchObject({ id, status: "open", rationale: "verified domain", proposed_by: { label: PROPOSER_EMAIL } });
+
+    const notAdmin = await cli(["admin", "proposals", "approve", id], proposerEnv);
+    expect(notAdmin.code).toBe(1);
+    const dry = await cli(["admin", "proposals", "approve", id, "--dry-run"], adminEnv);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/^dry run — nothing changed/);
+    expect((await server.request("/v1/tenant", { token: pending.key })).status).toBe(403);
+    const approved = await cli(["admin", "proposals", "approve", id, "--json"], adminEnv);
+    expect(approved.code, approved.stderr).toBe(0);
+    expect(JSON.parse(approved.stdout)).toMatchObject({ id, status: "executed", decided_by: { kind: "api_key" } });
+    expect((await server.request("/v1/tenant", { token: pending.key })).status).toBe(200);
+    const twice = await cli(["admin", "proposals", "approve", id], adminEnv);
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toMatch(/\[proposal_already_decided\]/);
+  });
+
+  it("proposals: an invite code from flags, declined with a reason; nobody approves their own", async () => {
+    const invite = await cli(
+      ["admin", "propose", "create_invite_code", "--max-uses", "3", "--note", "cli booth", "--rationale", "conference", "--json"],
+      proposerEnv,
+    );
+    expect(invite.code, invite.stderr).toBe(0);
+    const proposal = JSON.parse(invite.stdout);
+    expect(proposal).toMatchObject({ action: "create_invite_code", target_id: null, params: { max_uses: 3, note: "cli booth" } });
+    const declined = await cli(["admin", "proposals", "decline", proposal.id, "--reason", "not this year", "--json"], adminEnv);
+    expect(JSON.parse(declined.stdout)).toMatchObject({ status: "declined", decision_reason: "not this year" });
+
+    // The platform admin proposes by its sign-in and tries to approve by the same: refused.
+    const selfEnv = { ...env, BRAINSTORMROUTER_ACCESS_TOKEN: server.adminToken };
+    const other = await registerTenant(server);
+    const own = JSON.parse(
+      (await cli(["admin", "propose", "reject-tenant", other.tenantId, "--reason", "spam", "--rationale", "spam", "--json"], selfEnv))
+        .stdout,
+    );
+    expect(own).toMatchObject({ action: "reject_tenant", params: { reason: "spam" }, proposed_by: { label: PLATFORM_ADMIN_EMAIL } });
+    const self = await cli(["admin", "proposals", "approve", own.id], selfEnv);
+    expect(self.code).toBe(1);
+    expect(self.stderr).toMatch(/\[self_approval_forbidden\]/);
+
+    expect((await cli(["admin", "propose", "approve_tenant", other.tenantId], proposerEnv)).code).toBe(2);
+    expect((await cli(["admin", "propose", "create_invite_code", other.tenantId, "--rationale", "x"], proposerEnv)).code).toBe(2);
+    expect((await cli(["admin", "propose", "delete_everything", "--rationale", "x"], proposerEnv)).code).toBe(2);
+    expect((await cli(["admin", "proposals", "approve"], adminEnv)).code).toBe(2);
+  });
+
+  it("audit: the trail as a table, filtered by tenant, action and actor; --json gives the page", async () => {
+    const tenant = await registerTenant(server);
+    const created = await server.request("/v1/admin/proposals", {
+      token: proposerToken,
+      body: { action: "approve_tenant", target_id: tenant.tenantId, rationale: "audit me" },
+    });
+    expect(created.status).toBe(201);
+    expect(
+      (await server.request(`/v1/admin/proposals/${created.body.id}/approve`, { method: "POST", token: server.adminKey })).status,
+    ).toBe(200);
+
+    const table = await cli(["admin", "audit", "--tenant-id", tenant.tenantId], adminEnv);
+    expect(table.code, table.stderr).toBe(0);
+    const lines = table.stdout.trim().split("\n");
+    expect(lines[0]).toMatch(/^AT\s+ACTOR\s+ACTION\s+TARGET\s+VIA$/);
+    // Newest first; the approval and its execution share a transaction, so their order is the ids'.
+    const actions = lines.slice(1).map((l) => l.split(/\s{2,}/)[2]);
+    expect(actions).toEqual(expect.arrayContaining(["proposal.executed", "tenant.approved", "proposal.created"]));
+    expect(actions.indexOf("proposal.created")).toBeGreaterThan(
+      Math.max(actions.indexOf("proposal.executed"), actions.indexOf("tenant.approved")),
+    );
+    const proposedLine = lines.find((l) => l.includes("proposal.created"));
+    expect(proposedLine).toMatch(new RegExp(`${PROPOSER_EMAIL}\\s+proposal\\.created\\s+proposal ${created.body.id}\\s+api$`));
+
+    const byActor = await cli(
+      ["admin", "audit", "--action", "proposal.created", "--actor", PROPOSER_EMAIL, "--limit", "1", "--json"],
+      proposerEnv,
+    );
+    const page = JSON.parse(byActor.stdout);
+    expect(page.data).toHaveLength(1);
+    expect(page.data[0]).toMatchObject({ action: "proposal.created", actor: { label: PROPOSER_EMAIL } });
+    expect(page.next_cursor).toEqual(expect.any(String));
+    const next = await cli(["admin", "audit", "--action", "proposal.created", "--limit", "1", "--cursor", page.next_cursor], adminEnv);
+    expect(next.stdout).toMatch(/proposal\.created/);
+    expect(next.stdout).not.toContain(page.data[0].target.id);
+    const future = await cli(["admin", "audit", "--since", "2999-01-01T00:00:00Z", "--json"], adminEnv);
+    expect(JSON.parse(future.stdout)).toEqual({ data: [], next_cursor: null });
   });
 
   it("refusals exit 1 with the error code; usage mistakes exit 2", async () => {
@@ -134,6 +244,7 @@ describe("brainstormrouter migrate and serve", { timeout: 120_000 }, () => {
       BR_LOG_LEVEL: "silent",
       PORT: "0",
       DATABASE_URL: undefined,
+      BR_MIGRATION_DATABASE_URL: undefined,
       REDIS_URL: undefined,
     };
     try {

@@ -125,4 +125,12 @@ describe("Python SDK return types", () => {
       'tags[]: the schema allows string ["a","b"], the Python type string',
     ]);
   });
+
+  it("a nullable $ref (zod-to-openapi's allOf [$ref, {type: [object, null]}]) is that object or null", () => {
+    // Proposal.decided_by: Optional[ActorRef] in Python.
+    const actor = schemaShape({ $ref: "#/components/schemas/ActorRef" }, doc);
+    const nullable = schemaShape({ allOf: [{ $ref: "#/components/schemas/ActorRef" }, { type: ["object", "null"] }] }, doc);
+    expect(differences(nullable, union([actor, { kind: "scalar", type: "null" }]))).toEqual([]);
+    expect(differences(nullable, actor)).toEqual(["the response: the schema allows null, the Python type does not"]);
+  });
 });

@@ -42,7 +42,8 @@ export function union(members: Shape[]): Shape {
 }
 
 /** allOf of objects: their fields together. Nullable if a member is: zod-to-openapi writes
- * `TenantSummary.extend({...}).nullable()` as allOf [$ref, {type: [object, null], ...}]. */
+ * `TenantSummary.extend({...}).nullable()` as allOf [$ref, {type: [object, null], ...}], and a bare
+ * `ActorRef.nullable()` as allOf [$ref, {type: [object, null]}], whose open object adds no field. */
 function merge(members: Shape[]): Shape {
   const fields: Record<string, { required: boolean; shape: Shape }> = {};
   let nullable = false;
@@ -50,7 +51,8 @@ function merge(members: Shape[]): Shape {
     if (s.kind === "scalar" && s.type === "null") nullable = true;
     else if (s.kind === "object") {
       for (const [name, f] of Object.entries(s.fields)) fields[name] = { required: f.required || !!fields[name]?.required, shape: f.shape };
-    } else throw new Error(`allOf over ${s.kind} is not supported`);
+    } else if (s.kind === "map" && s.values.kind === "any") continue;
+    else throw new Error(`allOf over ${s.kind} is not supported`);
   }
   const object: Shape = { kind: "object", fields };
   return nullable ? union([object, NULL]) : object;

@@ -5,6 +5,8 @@ import { describe, expect, expectTypeOf, it } from "vitest";
 import type { z } from "zod";
 import { BrainstormRouter, type PagePromise, type PageResponse } from "../../../sdk-ts/src/index.js";
 import type * as admin from "../../src/http/routes/admin.js";
+import type * as proposals from "../../src/http/routes/admin-proposals.js";
+import type * as audit from "../../src/http/routes/audit.js";
 import type * as auth from "../../src/http/routes/auth.js";
 import type * as chat from "../../src/http/routes/chat.js";
 import type * as claims from "../../src/http/routes/claims.js";
@@ -42,6 +44,10 @@ type Page<M> = M extends (...args: never[]) => PagePromise<infer Item> ? PageRes
 /** The list routes' envelope, as dashboard-management.ts builds it. */
 type ListOf<Item extends z.ZodType> = Out<ReturnType<typeof management.list<Item>>>;
 type DryRun = Out<typeof admin.DryRun>;
+type Proposal = Out<typeof proposals.Proposal>;
+/** The proposal and audit routes build their list schemas inline: the envelope every list has. */
+type Proposals = { data: Proposal[]; next_cursor: string | null };
+type AuditEvents = { data: Out<typeof audit.AuditEvent>[]; next_cursor: string | null };
 
 // Each test is named for its operationId: the typecheck pool reports type errors by test.
 describe("TypeScript SDK return types are the routes' response schemas", () => {
@@ -50,6 +56,9 @@ describe("TypeScript SDK return types are the routes' response schemas", () => {
   });
   it("tenant.retrieve", () => {
     expectTypeOf<Shape<Returns<Client["tenant"]["retrieve"]>>>().toEqualTypeOf<Shape<Out<typeof tenant.TenantResponse>>>();
+  });
+  it("tenant.listAuditEvents", () => {
+    expectTypeOf<Shape<Page<Client["tenant"]["listAuditEvents"]>>>().toEqualTypeOf<Shape<AuditEvents>>();
   });
 
   it("admin.listTenants", () => {
@@ -90,6 +99,27 @@ describe("TypeScript SDK return types are the routes' response schemas", () => {
   it("admin.digest", () => {
     expectTypeOf<Shape<Returns<Client["admin"]["digest"]>>>().toEqualTypeOf<Shape<Out<typeof admin.Digest>>>();
   });
+  it("admin.createProposal", () => {
+    expectTypeOf<Shape<Returns<Client["admin"]["createProposal"]>>>().toEqualTypeOf<Shape<Proposal>>();
+  });
+  it("admin.listProposals", () => {
+    expectTypeOf<Shape<Page<Client["admin"]["listProposals"]>>>().toEqualTypeOf<Shape<Proposals>>();
+  });
+  it("admin.getProposal", () => {
+    expectTypeOf<Shape<Returns<Client["admin"]["getProposal"]>>>().toEqualTypeOf<Shape<Proposal>>();
+  });
+  it("admin.approveProposal", () => {
+    expectTypeOf<Shape<Returns<typeof client.admin.approveProposal<{ dryRun: boolean }>>>>().toEqualTypeOf<Shape<Proposal | DryRun>>();
+    // Without dryRun the answer is the executed proposal, nothing else.
+    expectTypeOf<Shape<Returns<typeof client.admin.approveProposal<{}>>>>().toEqualTypeOf<Shape<Proposal>>();
+    expectTypeOf<Shape<Returns<typeof client.admin.approveProposal<{ dryRun: true }>>>>().toEqualTypeOf<Shape<DryRun>>();
+  });
+  it("admin.declineProposal", () => {
+    expectTypeOf<Shape<Returns<Client["admin"]["declineProposal"]>>>().toEqualTypeOf<Shape<Proposal>>();
+  });
+  it("admin.listAuditEvents", () => {
+    expectTypeOf<Shape<Page<Client["admin"]["listAuditEvents"]>>>().toEqualTypeOf<Shape<AuditEvents>>();
+  });
 
   it("identityBridge.generateClaimLink", () => {
     expectTypeOf<Shape<Returns<Client["identityBridge"]["generateClaimLink"]>>>().toEqualTypeOf<Shape<Out<typeof bridge.ClaimLink>>>();
@@ -129,6 +159,9 @@ describe("TypeScript SDK return types are the routes' response schemas", () => {
   });
   it("auth.confirmDevice", () => {
     expectTypeOf<Shape<Returns<Client["auth"]["confirmDevice"]>>>().toEqualTypeOf<Shape<Out<typeof claims.DeviceConfirmation>>>();
+  });
+  it("auth.listAuditEvents", () => {
+    expectTypeOf<Shape<Page<Client["auth"]["listAuditEvents"]>>>().toEqualTypeOf<Shape<AuditEvents>>();
   });
   it("auth.devSignIn", () => {
     expectTypeOf<Shape<Returns<Client["auth"]["devSignIn"]>>>().toEqualTypeOf<Shape<Out<typeof devSignIn.SignInResponse>>>();

@@ -9,8 +9,24 @@ import { useConfirmAction } from "../../components/use-confirm-action";
 import { useTenant } from "../tenants/tenant-context";
 import { apiKeysQueryOptions, createApiKey, revokeApiKey } from "./api/api-keys";
 
+/** Keys minted with platform power act on every tenant (DESIGN.md §8): they stand out. */
+const PLATFORM_ROLE = { admin: "platform admin", proposer: "proposer" } as const;
+
 const COLUMNS: Column<ApiKey>[] = [
-  { label: "Name", cell: (k) => k.name || <span className="muted">Unnamed</span> },
+  {
+    label: "Name",
+    cell: (k) => (
+      <span>
+        {k.name || <span className="muted">Unnamed</span>}
+        {k.platform_role && (
+          <>
+            {" "}
+            <Badge tone="warn">{PLATFORM_ROLE[k.platform_role]}</Badge>
+          </>
+        )}
+      </span>
+    ),
+  },
   { label: "Key", className: "mono", cell: (k) => `${k.prefix}…` },
   { label: "Role", cell: (k) => <Badge tone={k.role === "admin" ? "accent" : "neutral"}>{k.role}</Badge> },
   { label: "Created", title: (k) => fullDate(k.created_at), cell: (k) => timeAgo(k.created_at) },

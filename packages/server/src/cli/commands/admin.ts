@@ -1,4 +1,4 @@
-import type { BrainstormRouter } from "brainstormrouter";
+import type { BrainstormRouter, CursorPage, ProposalAction } from "brainstormrouter";
 import { CLIENT_FLAGS, clientFrom, parse, printJson, printTable, UsageError } from "../output.js";
 
 const USAGE = `usage: brainstormrouter admin <command> [options]   (a platform admin's API key or --access-token)
@@ -9,6 +9,13 @@ const USAGE = `usage: brainstormrouter admin <command> [options]   (a platform a
   suspend <id> [--reason text] [--dry-run]
   invites [list] | invites create [--code c] [--max-uses N] [--expires-at iso] [--note text] [--dry-run] | invites delete <id> [--dry-run]
   digest [--window 24h|7d|30d]
+  proposals [list] [--status open|executed|declined|expired|stale] [--limit N] [--cursor c] | proposals get <id>
+  proposals approve <id> [--dry-run] | proposals decline <id> [--reason text]
+  propose <action> [<target-id>] --rationale text [--expires-in-minutes N]
+      approve_tenant|reject_tenant|suspend_tenant <tenant-id> [--reason text]
+      create_invite_code [--code c] [--max-uses N] [--expires-at iso] [--note text]
+      delete_invite_code <invite-id>
+  audit [--tenant-id id] [--action resource.verb] [--actor id-or-label] [--since iso] [--until iso] [--limit N] [--cursor c]
 every command takes --json (the API's answer as-is), --base-url, --api-key, --access-token`;
 
 const OPTIONS = {
@@ -22,12 +29,30 @@ const OPTIONS = {
   "max-uses": { type: "string" },
   "expires-at": { type: "string" },
   note: { type: "string" },
+  rationale: { type: "string" },
+  "expires-in-minutes": { type: "string" },
+  cursor: { type: "string" },
+  "tenant-id": { type: "string" },
+  action: { type: "string" },
+  actor: { type: "string" },
+  since: { type: "string" },
+  until: { type: "string" },
 } as const;
 
 type Values = ReturnType<typeof parse<typeof OPTIONS>>["values"];
 
 const TENANT_COLUMNS = ["id", "slug", "name", "status", "admin_email", "created_at"];
 const INVITE_COLUMNS = ["id", "code", "status", "uses_left", "max_uses", "expires_at", "note"];
+const PROPOSAL_COLUMNS = ["id", "status", "action", "summary", "proposed_by", "expires_at"];
+const AUDIT_COLUMNS = ["at", "actor", "action", "target", "via"];
+
+const PROPOSAL_ACTIONS: Record<ProposalAction, "tenant" | "invite_code" | null> = {
+  approve_tenant: "tenant",
+  reject_tenant: "tenant",
+  suspend_tenant: "tenant",
+  create_invite_code: null,
+  delete_invite_code: "invite_code",
+};
 
 export async function admin(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, OPTIONS, USAGE);
@@ -60,6 +85,12 @@ export async function admin(args: string[]): Promise<number> {
         process.stdout.write(`${digest.highlights.map((h) => `• ${h}`).join("\n") || "(nothing to report)"}\n`),
       );
     }
+    case "proposals":
+      return proposals(client, values, rest);
+    case "propose":
+      return propose(client, values, rest);
+    case "audit":
+      return audit(client, values);
     default:
       throw new UsageError(command ? `unknown admin command: ${command}` : "which admin command?", USAGE);
   }
@@ -88,12 +119,109 @@ async function invites(client: BrainstormRouter, values: Values, [sub = "list", 
   throw new UsageError(`unknown invites command: ${sub}`, USAGE);
 }
 
+async function proposals(client: BrainstormRouter, values: Values, [sub = "list", id]: string[]): Promise<number> {
+  if (sub === "list") {
+    const page = await client.admin.listProposals({
+      ...(values.status ? { status: values.status as never } : {}),
+      ...pick(values, { cursor: "cursor" }),
+      ...limitOf(values),
+    });
+    return showPage(values, page, () => page.data.map((p) => ({ ...p, proposed_by: p.proposed_by.label })), PROPOSAL_COLUMNS);
+  }
+  if (!["get", "approve", "decline"].includes(sub)) throw new UsageError(`unknown proposals command: ${sub}`, USAGE);
+  if (!id) throw new UsageError(`admin proposals ${sub} needs a proposal id`, USAGE);
+  if (sub === "get") return show(values, await client.admin.getProposal(id));
+  if (sub === "approve") return showChange(values, await client.admin.approveProposal(id, { dryRun: values["dry-run"] }));
+  return show(values, await client.admin.declineProposal(id, values.reason ? { reason: values.reason } : {}));
+}
+
+/** An agent's way to ask: the dry run runs now, a human approves later with `proposals approve`. */
+async function propose(client: BrainstormRouter, values: Values, [action, targetId]: string[]): Promise<number> {
+  const name = action?.replaceAll("-", "_");
+  if (!name || !(name in PROPOSAL_ACTIONS)) {
+    throw new UsageError(`admin propose needs an action: ${Object.keys(PROPOSAL_ACTIONS).join(", ")}`, USAGE);
+  }
+  const kind = name as ProposalAction;
+  const target = PROPOSAL_ACTIONS[kind];
+  if (target && !targetId) throw new UsageError(`admin propose ${kind} needs a ${target.replace("_", " ")} id`, USAGE);
+  if (!target && targetId) throw new UsageError(`admin propose ${kind} takes no target id`, USAGE);
+  if (!values.rationale) throw new UsageError("admin propose needs --rationale: why, for the human who decides", USAGE);
+  const maxUses = numberOf(values, "max-uses");
+  const expires = numberOf(values, "expires-in-minutes");
+  const params =
+    kind === "create_invite_code"
+      ? {
+          ...(values.code ? { code: values.code } : {}),
+          ...(maxUses !== undefined ? { max_uses: maxUses } : {}),
+          ...(values["expires-at"] ? { expires_at: values["expires-at"] } : {}),
+          ...(values.note ? { note: values.note } : {}),
+        }
+      : values.reason
+        ? { reason: values.reason }
+        : {};
+  const proposal = await client.admin.createProposal({
+    action: kind,
+    ...(targetId ? { target_id: targetId } : {}),
+    ...(Object.keys(params).length ? { params } : {}),
+    rationale: values.rationale,
+    ...(expires !== undefined ? { expires_in_minutes: expires } : {}),
+  });
+  return show(values, proposal, () =>
+    process.stdout.write(
+      `proposal ${proposal.id} ${proposal.status}: ${proposal.summary}\n` +
+        `expires ${proposal.expires_at}; an admin approves with: brainstormrouter admin proposals approve ${proposal.id}\n`,
+    ),
+  );
+}
+
+async function audit(client: BrainstormRouter, values: Values): Promise<number> {
+  const page = await client.admin.listAuditEvents({
+    ...pick(values, { "tenant-id": "tenant_id", action: "action", actor: "actor", since: "since", until: "until", cursor: "cursor" }),
+    ...limitOf(values),
+  });
+  const rows = () =>
+    page.data.map((e) => ({
+      at: e.at,
+      actor: e.actor.label,
+      action: e.action,
+      target: e.target.id ? `${e.target.type} ${e.target.id}` : e.target.type,
+      via: e.via,
+    }));
+  return showPage(values, page, rows, AUDIT_COLUMNS);
+}
+
+/** Flags renamed to the API's query parameters, only those given. */
+function pick(values: Values, names: Partial<Record<keyof Values, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [flag, param] of Object.entries(names)) {
+    const v = values[flag as keyof Values];
+    if (typeof v === "string" && param) out[param] = v;
+  }
+  return out;
+}
+
+function numberOf(values: Values, flag: "max-uses" | "expires-in-minutes"): number | undefined {
+  const raw = values[flag];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n)) throw new UsageError(`--${flag} must be a whole number, not ${raw}`, USAGE);
+  return n;
+}
+
 const limitOf = (values: Values) => (values.limit ? { limit: Number(values.limit) } : {});
 
 function show(values: Values, result: unknown, human: () => void = () => printJson(result)): number {
   if (values.json) printJson(result);
   else human();
   return 0;
+}
+
+/** A list page as a table, saying how to ask for the next one; --json prints the page as the API sent it. */
+function showPage(values: Values, page: CursorPage<unknown>, rows: () => object[], columns: string[]): number {
+  return show(values, { data: page.data, next_cursor: page.nextCursor }, () => {
+    printTable(rows(), columns);
+    if (page.nextCursor) process.stdout.write(`more: add --cursor ${page.nextCursor}\n`);
+  });
 }
 
 /** Mutations: dry runs say so first, so nobody mistakes a preview for the change. */
