@@ -88,6 +88,11 @@ describe.each(ENGINES)("the audit trail on %s", (engine) => {
       changes: { status: ["active", "suspended"] },
     });
     expect(byAction("tenant.signup")[0]).toMatchObject({ via: "api", changes: { status: [null, "active"] } });
+    // The row carries the id the response named, on the key path and the sign-in path alike.
+    const viaKey = await server.request("/v1/tenant/claim-link", { token: reg.key, body: { role: "member" } });
+    const viaSignIn = await asMember(server, owner, reg.tenantId, "/auth/claim-links", { body: { role: "member" } });
+    const linkRows = (await rowsOf(reg.tenantId)).filter((r) => r.action === "claim_link.created").slice(-2);
+    expect(linkRows.map((r) => r.request_id)).toEqual([viaKey.headers.get("x-br-request-id"), viaSignIn.headers.get("x-br-request-id")]);
     for (const r of rows) expect(r.request_id, r.action).toMatch(/.+/);
 
     const everything = JSON.stringify(await server.deps.db.asPlatform((tx) => tx.selectFrom("audit_events").selectAll().execute()));

@@ -5,7 +5,7 @@ export const keyRecord = (keyId: string, tenantId: string): KeyRecord => ({
   keyId,
   keyHash: `hash-${keyId}`,
   prefix: "br_live_abcd",
-  name: "test key",
+  label: "test key (…abcd)",
   tenantId,
   userId: null,
   role: "admin",

@@ -15,7 +15,12 @@ type AuthDeps = Pick<Deps, "db" | "keyCache" | "keyUsage" | "config" | "localLim
  * the tenant's status for BR_KEY_CACHE_TTL_MS.
  */
 /** `address` is asked for only on a cache miss: a warm request never computes the client's address. */
-export async function authenticateApiKey(deps: AuthDeps, key: string, address: () => string): Promise<{ actor: Actor; record: KeyRecord }> {
+export async function authenticateApiKey(
+  deps: AuthDeps,
+  key: string,
+  address: () => string,
+  requestId?: string,
+): Promise<{ actor: Actor; record: KeyRecord }> {
   // Checksum first: random strings and typos never reach the database (DESIGN.md §5).
   if (!isWellFormed(key, API_KEY_PREFIX)) throw invalidKey();
   const hash = sha256(key);
@@ -48,9 +53,8 @@ export async function authenticateApiKey(deps: AuthDeps, key: string, address: (
       isPlatformProposer: platform === "proposer",
       via: "api_key",
       channel: "api",
-      // The name and the prefix's random part: the label lands in the audit trail, which must hold
-      // nothing a secret scanner would flag (no `br_live_`).
-      label: `${record.name} (…${record.prefix.slice(API_KEY_PREFIX.length)})`,
+      label: record.label,
+      requestId,
       keyId: record.keyId,
       subject: record.externalId,
     },
@@ -95,7 +99,9 @@ async function loadRecord(deps: AuthDeps, hash: string): Promise<KeyRecord | nul
         keyId: row.key_id,
         keyHash: row.key_hash,
         prefix: row.key_prefix,
-        name: row.key_name,
+        // The name and the prefix's random part: the label lands in the audit trail, which must
+        // hold nothing a secret scanner would flag (no `br_live_`).
+        label: `${row.key_name} (…${row.key_prefix.slice(API_KEY_PREFIX.length)})`,
         tenantId: row.tenant_id,
         userId: row.user_id,
         role: row.role,

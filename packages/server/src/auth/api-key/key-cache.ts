@@ -8,7 +8,8 @@ export interface KeyRecord {
   keyId: string;
   keyHash: string;
   prefix: string;
-  name: string;
+  /** The key's name and prefix as the audit trail shows it ("ci (…abcd)"); made once per look-up. */
+  label: string;
   tenantId: string;
   userId: string | null;
   role: UserRole;

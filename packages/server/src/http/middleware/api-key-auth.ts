@@ -21,14 +21,14 @@ export function apiKeyAuth(deps: Deps, options: { role?: "admin" } = {}) {
   return createMiddleware<AppEnv>(async function apiKeyAuthMiddleware(c, next) {
     const key = bearerToken(c.req.header("authorization"));
     if (!key) throw new AppError("missing_api_key");
-    const { actor, record } = await authenticateApiKey(deps, key, () => clientAddress(c, deps.config.BR_TRUST_PROXY));
+    const { actor, record } = await authenticateApiKey(deps, key, () => clientAddress(c, deps.config.BR_TRUST_PROXY), c.get("requestId"));
     if (options.role === "admin" && actor.role !== "admin") {
       throw new AppError("insufficient_role");
     }
     if (record.rateLimitRpm !== null && record.rateLimitRpm > 0) {
       await deps.limits.limiter({ name: "key-rpm", points: record.rateLimitRpm, durationSeconds: 60 }).consume(record.keyId);
     }
-    c.set("actor", { ...actor, requestId: c.get("requestId") });
+    c.set("actor", actor);
     c.set("apiKey", record);
     await next();
   });

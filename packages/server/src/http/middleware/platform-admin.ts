@@ -27,7 +27,7 @@ export function platformAccess(deps: Deps) {
     }
     let actor: Actor;
     if (token.startsWith(API_KEY_PREFIX)) {
-      const auth = await authenticateApiKey(deps, token, () => clientAddress(c, deps.config.BR_TRUST_PROXY));
+      const auth = await authenticateApiKey(deps, token, () => clientAddress(c, deps.config.BR_TRUST_PROXY), c.get("requestId"));
       c.set("apiKey", auth.record);
       actor = auth.actor;
     } else {
@@ -53,11 +53,12 @@ export function platformAccess(deps: Deps) {
         via: "jwt",
         channel: "api",
         label: identity.email ?? identity.subject,
+        requestId: c.get("requestId"),
         subject: identity.subject,
       };
     }
     if (!actor.isPlatformAdmin && !actor.isPlatformProposer) throw notPlatformAdmin();
-    c.set("actor", { ...actor, requestId: c.get("requestId") });
+    c.set("actor", actor);
     await next();
   });
 }
