@@ -194,6 +194,29 @@ describe.each(ENGINES)("proposals on %s", (engine) => {
     expect((await approve(founder, p.body.id)).body.error.code).toBe("proposal_already_decided");
   });
 
+  it("an approval's dry run reports a moved target and records nothing; an invite-code proposal creates the very code it showed", async () => {
+    const pending = await registerTenant(server);
+    const p = await propose(agent, { action: "approve_tenant", target_id: pending.tenantId, rationale: "moves" });
+    await server.request(`/v1/admin/tenants/${pending.tenantId}/reject`, { token: cofounder, body: { reason: "no" } });
+    const dry = await approve(founder, p.body.id, "?dry_run=true");
+    expect(dry.status).toBe(409);
+    expect(dry.body.error).toMatchObject({ code: "proposal_stale" });
+    expect(dry.body.error.message).toContain("tenant is already rejected");
+    expect((await server.request(`/v1/admin/proposals/${p.body.id}`, { token: founder })).body.status).toBe("open");
+
+    const invite = await propose(agent, { action: "create_invite_code", params: { max_uses: 2, note: "meetup" }, rationale: "meetup" });
+    const code = invite.body.would_execute.code as string;
+    expect((await approve(founder, invite.body.id, "?dry_run=true")).body).toEqual({
+      dry_run: true,
+      would_execute: invite.body.would_execute,
+    });
+    const done = await approve(founder, invite.body.id);
+    expect(done.body.result.invite_code).toMatchObject({ code, max_uses: 2, note: "meetup" });
+    const del = await propose(agent, { action: "delete_invite_code", target_id: done.body.result.invite_code.id, rationale: "over" });
+    expect(del.body.summary).toBe(`revoke invite code ${code}`);
+    expect((await approve(founder, del.body.id)).body.result.invite_code.status).toBe("revoked");
+  });
+
   it("declines with a reason; a proposal past expires_at is expired on read and refused on approval", async () => {
     const pending = await registerTenant(server);
     const p = await propose(agent, { action: "suspend_tenant", target_id: pending.tenantId, rationale: "no" });

@@ -1,27 +1,31 @@
 import { z } from "zod";
-import { AppError } from "../../errors/index.js";
 import type { Tx } from "../../store/db.js";
 import type { ProposalAction, TenantStatus, WouldExecute } from "../../store/schema.js";
+import { findInviteCode, inviteCodeTaken } from "../../store/invite-codes.js";
 import { findTenant } from "../../store/tenants.js";
 import type { Actor } from "../actor.js";
 import { generateInviteCode, INVITE_CODE_PATTERN, insertInviteIn, inviteDryRun, planRevoke, revokeInviteIn } from "./invite-codes.js";
 import { planTransition, type TransitionKind, transitionIn } from "./tenant-admin.js";
 
 /**
- * What each proposable action is: its parameters, its dry run now, and its execution later through
- * the same code the direct admin route runs, after checking that the target is still where the
- * dry run saw it. `stale` names what changed; nothing has been written when it is returned.
+ * What each proposable action is: its parameters, its dry run now, what may have moved since (read
+ * only), and its execution later through the same code the direct admin route runs.
  */
 interface ActionSpec {
   target: "tenant" | "invite_code" | null;
   params: z.ZodType<Record<string, unknown>>;
   /** The would-execute of the dry run, and the line a human reads before deciding. */
   plan(tx: Tx, actor: Actor, targetId: string | null, params: Record<string, unknown>): Promise<{ would: WouldExecute; summary: string }>;
-  execute(
-    tx: Tx,
-    actor: Actor,
-    p: { targetId: string | null; params: Record<string, unknown>; would: WouldExecute; proposalId: string },
-  ): Promise<{ result: Record<string, unknown> } | { stale: string }>;
+  /** What moved since the dry run, or null: read only, so an approval's dry run can ask too. */
+  stale(tx: Tx, p: Stored): Promise<string | null>;
+  /** Runs the action; called under the proposal's lock once `stale` said nothing moved. */
+  execute(tx: Tx, actor: Actor, p: Stored & { proposalId: string }): Promise<Record<string, unknown>>;
+}
+
+interface Stored {
+  targetId: string | null;
+  params: Record<string, unknown>;
+  would: WouldExecute;
 }
 
 const reasonParams = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
@@ -34,18 +38,19 @@ function tenantAction(kind: TransitionKind, verb: string): ActionSpec {
       const { tenant, plan } = await planTransition(tx, kind, { id: targetId!, reason: params.reason as string | undefined });
       return { would: plan, summary: `${verb} tenant ${tenant.name} (${tenant.slug}): ${plan.from} → ${plan.to}` };
     },
-    async execute(tx, actor, p) {
-      const from = p.would.from as TenantStatus;
+    async stale(tx, p) {
       const tenant = await findTenant(tx, p.targetId!);
-      if (!tenant) return { stale: "the tenant no longer exists" };
-      if (tenant.status !== from) return { stale: `tenant is already ${tenant.status}` };
+      if (!tenant) return "the tenant no longer exists";
+      return tenant.status === p.would.from ? null : `tenant is already ${tenant.status}`;
+    },
+    async execute(tx, actor, p) {
       const done = await transitionIn(tx, actor, kind, {
-        id: tenant.id,
+        id: p.targetId!,
         reason: p.params.reason as string | undefined,
-        allowedFrom: [from],
+        allowedFrom: [p.would.from as TenantStatus],
         proposalId: p.proposalId,
       });
-      return { result: done.dry_run ? {} : { executed: done.executed, tenant: done.tenant } };
+      return done.dry_run ? {} : { executed: done.executed, tenant: done.tenant };
     },
   };
 }
@@ -72,17 +77,15 @@ export const PROPOSAL_ACTIONS: Record<ProposalAction, ActionSpec> = {
       const uses = input.max_uses ? `, ${input.max_uses} uses` : "";
       return { would: { ...dry.would_execute, generated: params.code === undefined }, summary: `create invite code ${input.code}${uses}` };
     },
-    async execute(tx, actor, p) {
+    async stale(tx, p) {
       const code = p.would.code as string;
-      try {
-        const created = await insertInviteIn(tx, actor, { ...p.params, code }, { proposalId: p.proposalId });
-        return { result: { invite_code: created } };
-      } catch (err) {
-        if (err instanceof AppError && (err.code === "invite_code_exists" || err.code === "invalid_expires_at")) {
-          return { stale: err.code === "invite_code_exists" ? `invite code ${code} exists already` : "its expiry has passed" };
-        }
-        throw err;
-      }
+      if (await inviteCodeTaken(tx, code)) return `invite code ${code} exists already`;
+      const expiresAt = p.params.expires_at as string | undefined;
+      return expiresAt && Date.parse(expiresAt) <= Date.now() ? "its expiry has passed" : null;
+    },
+    async execute(tx, actor, p) {
+      const created = await insertInviteIn(tx, actor, { ...p.params, code: p.would.code as string }, { proposalId: p.proposalId });
+      return { invite_code: created };
     },
   },
   delete_invite_code: {
@@ -92,14 +95,12 @@ export const PROPOSAL_ACTIONS: Record<ProposalAction, ActionSpec> = {
       const { plan } = await planRevoke(tx, targetId!);
       return { would: plan, summary: `revoke invite code ${plan.code}` };
     },
+    async stale(tx, p) {
+      const invite = await findInviteCode(tx, p.targetId!);
+      return invite && !invite.deleted_at ? null : "the invite code is already revoked";
+    },
     async execute(tx, actor, p) {
-      try {
-        const revoked = await revokeInviteIn(tx, actor, { id: p.targetId! }, { proposalId: p.proposalId });
-        return { result: { invite_code: revoked } };
-      } catch (err) {
-        if (err instanceof AppError && err.code === "invite_code_not_found") return { stale: "the invite code is already revoked" };
-        throw err;
-      }
+      return { invite_code: await revokeInviteIn(tx, actor, { id: p.targetId! }, { proposalId: p.proposalId }) };
     },
   },
 };

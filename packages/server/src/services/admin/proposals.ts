@@ -1,4 +1,3 @@
-import { isDeepStrictEqual } from "node:util";
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../errors/index.js";
 import { emit } from "../../events/outbox.js";
@@ -206,25 +205,18 @@ export async function approveProposal(deps: ProposalDeps, actor: Actor, input: {
     const row = await lockForDecision(tx, actor, input.id);
     if (row === "expired") return { kind: "expired" as const };
     const spec = PROPOSAL_ACTIONS[row.action];
-    if (input.dryRun) {
-      // What approving would run now; a target that moved is reported, not recorded.
-      const now = await spec.plan(tx, actor, row.target_id, row.params).catch(() => null);
-      const fresh = now !== null && isDeepStrictEqual(now.would, row.would_execute);
-      return { kind: "dry_run" as const, would: row.would_execute, fresh };
-    }
-    const done = await spec.execute(tx, actor, {
-      targetId: row.target_id,
-      params: row.params,
-      would: row.would_execute,
-      proposalId: row.id,
-    });
+    const stored = { targetId: row.target_id, params: row.params, would: row.would_execute };
+    const moved = await spec.stale(tx, stored);
+    // A dry run reports what moved and records nothing.
+    if (input.dryRun) return { kind: "dry_run" as const, would: row.would_execute, moved };
     const decidedBy = actorRef(actor);
-    if ("stale" in done) {
-      const stale = (await decideProposal(tx, row.id, { status: "stale", decidedBy, reason: done.stale }))!;
-      await ended(tx, actor, stale, done.stale);
-      return { kind: "stale" as const, reason: done.stale };
+    if (moved) {
+      const stale = (await decideProposal(tx, row.id, { status: "stale", decidedBy, reason: moved }))!;
+      await ended(tx, actor, stale, moved);
+      return { kind: "stale" as const, reason: moved };
     }
-    const executed = (await decideProposal(tx, row.id, { status: "executed", decidedBy, result: done.result }))!;
+    const result = await spec.execute(tx, actor, { ...stored, proposalId: row.id });
+    const executed = (await decideProposal(tx, row.id, { status: "executed", decidedBy, result }))!;
     await ended(tx, actor, executed);
     return { kind: "executed" as const, proposal: executed };
   });
@@ -234,8 +226,11 @@ export async function approveProposal(deps: ProposalDeps, actor: Actor, input: {
     case "stale":
       throw new AppError("proposal_stale", { message: `The target changed (${outcome.reason}); nothing was executed.` });
     case "dry_run":
-      if (!outcome.fresh)
-        throw new AppError("proposal_stale", { message: "The target changed since the proposal was made; approving would mark it stale." });
+      if (outcome.moved) {
+        throw new AppError("proposal_stale", {
+          message: `The target changed (${outcome.moved}); approving would mark the proposal stale.`,
+        });
+      }
       return { dry_run: true as const, would_execute: outcome.would };
   }
   if (PROPOSAL_ACTIONS[outcome.proposal.action].target === "tenant") await statusChanged(deps, outcome.proposal.target_id!);
