@@ -100,6 +100,82 @@ describe.each(ENGINES)("the audit trail on %s", (engine) => {
     for (const secret of secrets) expect(everything).not.toContain(secret);
   });
 
+  it("platform mutations write their row too: invite codes, a rejection, the browser link, a first sign-in, every proposal ending", async () => {
+    const founder = await founderToken();
+    const platformRows = (targetId: string) =>
+      server.deps.db.asPlatform((tx) =>
+        tx.selectFrom("audit_events").selectAll().where("target_id", "=", targetId).orderBy("at").execute(),
+      );
+
+    const invite = await server.request("/v1/admin/invite-codes", { token: founder, body: { note: "audit" } });
+    expect((await server.request(`/v1/admin/invite-codes/${invite.body.id}`, { token: founder, method: "DELETE" })).status).toBe(200);
+    const inviteRows = await platformRows(invite.body.id);
+    expect(inviteRows.map((r) => [r.action, r.tenant_id, r.via])).toEqual([
+      ["invite_code.created", null, "api"],
+      ["invite_code.deleted", null, "api"],
+    ]);
+    expect(inviteRows[1]!.changes).toEqual({ status: ["active", "revoked"] });
+    expect(JSON.stringify(inviteRows)).not.toContain(invite.body.code);
+
+    const pending = await registerTenant(server);
+    await server.request(`/v1/admin/tenants/${pending.tenantId}/reject`, { token: founder, body: { reason: "spam" } });
+    const link = await server.request("/v1/auth/link", { token: (await registerTenant(server, { active: true })).key, method: "POST" });
+    expect(link.status).toBe(201);
+    const firstSignIn = await human("first");
+    const provisioned = await server.request("/auth/provision", { token: firstSignIn.jwt, body: { tenant_name: "Own" } });
+    expect((await platformRows(pending.tenantId)).map((r) => r.action)).toEqual(["tenant.signup", "tenant.rejected"]);
+    expect((await platformRows(link.body.id)).map((r) => [r.action, r.changes])).toEqual([
+      ["claim_link.created", { role: [null, "owner"] }],
+    ]);
+    const own = await platformRows(provisioned.body.tenant.id);
+    expect(own).toHaveLength(1);
+    expect(own[0]).toMatchObject({ action: "tenant.signup", via: "dashboard", actor: { kind: "user", id: firstSignIn.subject } });
+    expect(own[0]!.request_id).toMatch(/.+/);
+
+    // Each way a proposal ends: executed, declined, stale, expired (the last by the system).
+    const agentActor = {
+      tenantId: "",
+      userId: null,
+      role: "admin",
+      isPlatformAdmin: false,
+      isPlatformProposer: true,
+      via: "jwt",
+      subject: "agent|audit",
+    } as const;
+    const { createProposal, sweepExpiredProposals } = await import("../../src/services/admin/proposals.js");
+    const target = await registerTenant(server);
+    const propose = () =>
+      createProposal(server.deps, agentActor, { action: "approve_tenant", target_id: target.tenantId, rationale: "audit" });
+    const [executed, declined, stale, expired] = [await propose(), await propose(), await propose(), await propose()];
+    await server.request(`/v1/admin/proposals/${declined.id}/decline`, { token: founder, body: { reason: "no" } });
+    await server.deps.db.asPlatform((tx) =>
+      tx.updateTable("proposals").set({ expires_at: sql<Date>`now() - interval '1 second'` }).where("id", "=", expired.id).execute(),
+    );
+    await sweepExpiredProposals(server.deps);
+    await server.request(`/v1/admin/proposals/${executed.id}/approve`, { token: founder, method: "POST" });
+    await server.request(`/v1/admin/proposals/${stale.id}/approve`, { token: founder, method: "POST" });
+    const ending = async (id: string) => (await platformRows(id)).map((r) => [r.action, r.actor.kind, r.changes]);
+    expect(await ending(executed.id)).toEqual([
+      ["proposal.created", "user", null],
+      ["proposal.executed", "user", { status: ["open", "executed"] }],
+    ]);
+    expect(await ending(declined.id)).toEqual([
+      ["proposal.created", "user", null],
+      ["proposal.declined", "user", { status: ["open", "declined"] }],
+    ]);
+    expect(await ending(stale.id)).toEqual([
+      ["proposal.created", "user", null],
+      ["proposal.stale", "user", { status: ["open", "stale"] }],
+    ]);
+    expect(await ending(expired.id)).toEqual([
+      ["proposal.created", "user", null],
+      ["proposal.expired", "system", { status: ["open", "expired"] }],
+    ]);
+    const all = JSON.stringify(await server.deps.db.asPlatform((tx) => tx.selectFrom("audit_events").selectAll().execute()));
+    expect(all.match(/.{0,60}(br_live_|brct_).{0,20}/)?.[0] ?? null).toBeNull();
+    expect(all).not.toContain(link.body.token);
+  });
+
   it("application roles may insert and read audit rows but never update or delete them", async () => {
     const reg = await registerTenant(server, { active: true });
     const [row] = await rowsOf(reg.tenantId);
