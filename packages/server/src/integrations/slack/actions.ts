@@ -15,7 +15,7 @@ import { AppError } from "../../errors/index.js";
 import { safeEqual, sha256 } from "../../lib/tokens.js";
 import type { Actor } from "../../services/actor.js";
 import { actorLabel } from "../../services/admin/access.js";
-import { approveProposal, declineProposal } from "../../services/admin/proposals.js";
+import { approveProposal, declineProposal, proposalEvent } from "../../services/admin/proposals.js";
 import { approveTenant, rejectTenant } from "../../services/admin/tenant-admin.js";
 
 // Slack's window (https://api.slack.com/authentication/verifying-requests-from-slack), both ways:
@@ -178,20 +178,9 @@ async function decideProposalClick(
   target: Target,
 ): Promise<SlackActionResult> {
   try {
-    const p = approve ? await approveProposal(deps, actor, { id }) : await declineProposal(deps, actor, { id });
-    const decided = p as Awaited<ReturnType<typeof declineProposal>>;
-    const event = {
-      proposalId: decided.id,
-      action: decided.action,
-      targetId: decided.target_id,
-      summary: decided.summary,
-      rationale: decided.rationale,
-      proposedBy: decided.proposed_by,
-      status: decided.status,
-      expiresAt: decided.expires_at,
-      decidedBy: decided.decided_by ?? undefined,
-      reason: decided.decision_reason,
-    };
+    const decided = approve ? await approveProposal(deps, actor, { id }) : await declineProposal(deps, actor, { id });
+    // Without dry_run, approval answers the executed proposal.
+    const event = proposalEvent(decided as Awaited<ReturnType<typeof declineProposal>>);
     reply(deps, target, proposalOutcomeMessage(event, deciderMention(event)), true);
     return { outcome: approve ? "executed" : "declined" };
   } catch (err) {

@@ -5,7 +5,7 @@ import { findInviteCode, inviteCodeTaken } from "../../store/invite-codes.js";
 import { findTenant } from "../../store/tenants.js";
 import type { Actor } from "../actor.js";
 import { generateInviteCode, INVITE_CODE_PATTERN, insertInviteIn, inviteDryRun, planRevoke, revokeInviteIn } from "./invite-codes.js";
-import { planTransition, type TransitionKind, transitionIn } from "./tenant-admin.js";
+import { applyTransition, planTransition, type TransitionKind } from "./tenant-admin.js";
 
 /**
  * What each proposable action is: its parameters, its dry run now, what may have moved since (read
@@ -44,13 +44,9 @@ function tenantAction(kind: TransitionKind, verb: string): ActionSpec {
       return tenant.status === p.would.from ? null : `tenant is already ${tenant.status}`;
     },
     async execute(tx, actor, p) {
-      const done = await transitionIn(tx, actor, kind, {
-        id: p.targetId!,
-        reason: p.params.reason as string | undefined,
-        allowedFrom: [p.would.from as TenantStatus],
-        proposalId: p.proposalId,
-      });
-      return done.dry_run ? {} : { executed: done.executed, tenant: done.tenant };
+      const input = { id: p.targetId!, reason: p.params.reason as string | undefined, allowedFrom: [p.would.from as TenantStatus] };
+      const done = await applyTransition(tx, actor, await planTransition(tx, kind, input), { proposalId: p.proposalId });
+      return { executed: done.executed, tenant: done.tenant };
     },
   };
 }

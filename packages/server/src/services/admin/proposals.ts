@@ -11,7 +11,7 @@ import {
   insertProposal,
   listProposals as listProposalRows,
 } from "../../store/proposals.js";
-import type { ActorRef, Proposal, ProposalAction, ProposalStatus } from "../../store/schema.js";
+import type { Proposal, ProposalAction, ProposalStatus } from "../../store/schema.js";
 import type { Actor } from "../actor.js";
 import { actorRef, audit, SYSTEM_ACTOR } from "../audit.js";
 import { assertPlatformAdmin, assertPlatformReader, iso, isUuid } from "./access.js";
@@ -47,27 +47,28 @@ function identitiesOf(actor: Actor): string[] {
   return [...new Set([actorRef(actor).id, actor.subject, actor.userId].filter((id): id is string => !!id))];
 }
 
-function eventOf(p: Proposal, extra: { decidedBy?: ActorRef; reason?: string | null } = {}): ProposalEvent {
+/** The event of a proposal as it stands; the Slack click's reply is built from it too. */
+export function proposalEvent(v: ReturnType<typeof proposalView>): ProposalEvent {
   return {
-    proposalId: p.id,
-    action: p.action,
-    targetId: p.target_id,
-    summary: p.summary,
-    rationale: p.rationale,
-    proposedBy: p.proposed_by,
-    status: p.status,
-    expiresAt: p.expires_at.toISOString(),
-    ...extra,
+    proposalId: v.id,
+    action: v.action,
+    targetId: v.target_id,
+    summary: v.summary,
+    rationale: v.rationale,
+    proposedBy: v.proposed_by,
+    status: v.status,
+    expiresAt: v.expires_at,
+    ...(v.decided_by ? { decidedBy: v.decided_by } : {}),
+    reason: v.decision_reason,
   };
 }
 
 /** The tenant a proposal is about, for its audit rows (invite codes are the platform's). */
 const tenantOf = (p: Pick<Proposal, "action" | "target_id">) => (PROPOSAL_ACTIONS[p.action].target === "tenant" ? p.target_id : null);
 
-async function ended(tx: Tx, actor: Actor, p: Proposal, reason?: string | null) {
+async function ended(tx: Tx, actor: Actor, p: Proposal) {
   const type = `proposal.${p.status as Exclude<ProposalStatus, "open">}` as const;
-  const decidedBy = p.decided_by ?? undefined;
-  await emit(tx, type, eventOf(p, { decidedBy, reason: reason ?? p.decision_reason }), tenantOf(p));
+  await emit(tx, type, proposalEvent(proposalView(p)), tenantOf(p));
   await audit(tx, actor, {
     tenantId: tenantOf(p),
     action: type,
@@ -134,7 +135,7 @@ export async function createProposal(deps: Pick<Deps, "db">, actor: Actor, input
       proposerIds: identitiesOf(actor),
       expiresAt: new Date(Date.now() + minutes * 60_000),
     });
-    await emit(tx, "proposal.created", eventOf(row), tenantOf(row));
+    await emit(tx, "proposal.created", proposalEvent(proposalView(row)), tenantOf(row));
     await audit(tx, actor, {
       tenantId: tenantOf(row),
       action: "proposal.created",
@@ -212,7 +213,7 @@ export async function approveProposal(deps: ProposalDeps, actor: Actor, input: {
     const decidedBy = actorRef(actor);
     if (moved) {
       const stale = (await decideProposal(tx, row.id, { status: "stale", decidedBy, reason: moved }))!;
-      await ended(tx, actor, stale, moved);
+      await ended(tx, actor, stale);
       return { kind: "stale" as const, reason: moved };
     }
     const result = await spec.execute(tx, actor, { ...stored, proposalId: row.id });
@@ -233,7 +234,8 @@ export async function approveProposal(deps: ProposalDeps, actor: Actor, input: {
       }
       return { dry_run: true as const, would_execute: outcome.would };
   }
-  if (PROPOSAL_ACTIONS[outcome.proposal.action].target === "tenant") await statusChanged(deps, outcome.proposal.target_id!);
+  const tenantId = tenantOf(outcome.proposal);
+  if (tenantId) await statusChanged(deps, tenantId);
   return proposalView(outcome.proposal);
 }
 

@@ -127,36 +127,45 @@ export async function planTransition(tx: Tx, kind: TransitionKind, input: Transi
   if (!tenant) throw notFound();
   if (!from.includes(tenant.status)) throw invalidTransition(kind, tenant.status, from);
   const plan = { action: t.action, id: tenant.id, from: tenant.status, to: t.to, reason: input.reason ?? null, events: [...t.events] };
-  return { tenant, plan, from };
+  return { kind, tenant, plan, allowed: from };
 }
 
 /**
  * One status change, or (dry run) the change it would make — with the same checks, so a dry run
  * of an illegal transition is a 409 too. The status update is conditional on the status read,
  * and the history row, the audit row and the outbox events commit with it or not at all. Runs in
- * the caller's platform transaction: a proposal's approval executes through here too.
+ * the caller's platform transaction; a proposal's approval plans and applies through the same two.
  */
-export async function transitionIn(tx: Tx, actor: Actor, kind: TransitionKind, input: TransitionInput & { proposalId?: string }) {
-  const t = TRANSITIONS[kind];
-  const { tenant, plan, from } = await planTransition(tx, kind, input);
-  const reason = plan.reason;
-  if (input.dryRun) return { dry_run: true as const, would_execute: plan };
+export async function transitionIn(tx: Tx, actor: Actor, kind: TransitionKind, input: TransitionInput) {
+  const planned = await planTransition(tx, kind, input);
+  if (input.dryRun) return { dry_run: true as const, would_execute: planned.plan };
+  return applyTransition(tx, actor, planned);
+}
+
+/** Makes a planned transition: conditional update, history, audit row and events (see transitionIn). */
+export async function applyTransition(
+  tx: Tx,
+  actor: Actor,
+  { kind, tenant, plan, allowed }: Awaited<ReturnType<typeof planTransition>>,
+  options: { proposalId?: string | undefined } = {},
+) {
+  const { reason, to } = plan;
   // The reason stays in the history; status_reason explains only a tenant that is not active.
-  const statusReason = t.to === "active" ? null : reason;
-  const updated = await transitionTenant(tx, { id: tenant.id, from: tenant.status, to: t.to, reason: statusReason });
+  const statusReason = to === "active" ? null : reason;
+  const updated = await transitionTenant(tx, { id: tenant.id, from: tenant.status, to, reason: statusReason });
   if (!updated) {
     // Another admin changed it between our read and our update; report what it is now.
-    const now = await findTenant(tx, input.id);
-    throw invalidTransition(kind, now?.status ?? tenant.status, from);
+    const now = await findTenant(tx, tenant.id);
+    throw invalidTransition(kind, now?.status ?? tenant.status, allowed);
   }
   const by = actorLabel(actor);
-  await recordStatusChange(tx, { tenantId: tenant.id, from: tenant.status, to: t.to, reason, actor: by });
+  await recordStatusChange(tx, { tenantId: tenant.id, from: tenant.status, to, reason, actor: by });
   await audit(tx, actor, {
     tenantId: tenant.id,
-    action: t.events[0],
+    action: plan.events[0]!,
     target: { type: "tenant", id: tenant.id },
-    changes: { status: [tenant.status, t.to] },
-    proposalId: input.proposalId,
+    changes: { status: [tenant.status, to] },
+    proposalId: options.proposalId,
   });
   const data = {
     tenantId: tenant.id,
@@ -164,11 +173,11 @@ export async function transitionIn(tx: Tx, actor: Actor, kind: TransitionKind, i
     tenantName: tenant.name,
     email: tenant.admin_email,
     from: tenant.status,
-    to: t.to,
+    to,
     reason,
     actor: by,
   };
-  for (const type of t.events) await emit(tx, type, data, tenant.id);
+  for (const type of plan.events) await emit(tx, type, data, tenant.id);
   return { dry_run: false as const, executed: plan, tenant: tenantView(updated) };
 }
 
