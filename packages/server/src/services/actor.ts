@@ -1,3 +1,4 @@
+import type { Config } from "../config.js";
 import type { AuditVia, MembershipRole, PlatformRole, UserRole } from "../store/schema.js";
 
 /** Who is acting, however they arrived (HTTP, MCP, Slack, CLI). Services decide on this alone. */
@@ -33,12 +34,12 @@ export function userRoleFor(role: MembershipRole): UserRole {
  * API key was minted with. Admin wins over proposer when both apply.
  */
 export function platformRoleOf(
-  lists: { admins: ReadonlySet<string>; proposers: ReadonlySet<string> },
-  ids: (string | null | undefined)[],
-  minted: PlatformRole | null = null,
+  lists: Pick<Config, "platformAdminIds" | "platformProposerIds">,
+  minted: PlatformRole | null,
+  ...ids: (string | null | undefined)[]
 ): PlatformRole | null {
-  if (minted === "admin" || isPlatformAdmin(lists.admins, ...ids)) return "admin";
-  if (minted === "proposer" || isPlatformAdmin(lists.proposers, ...ids)) return "proposer";
+  if (minted === "admin" || isPlatformAdmin(lists.platformAdminIds, ...ids)) return "admin";
+  if (minted === "proposer" || isPlatformAdmin(lists.platformProposerIds, ...ids)) return "proposer";
   return null;
 }
 

@@ -54,10 +54,7 @@ export function selectMembership(memberships: MembershipRow[], requested: string
 }
 
 export function actorFor(deps: Pick<Deps, "config">, identity: Identity, m: MembershipRow): Actor {
-  const platform = platformRoleOf({ admins: deps.config.platformAdminIds, proposers: deps.config.platformProposerIds }, [
-    identity.subject,
-    m.user_id,
-  ]);
+  const platform = platformRoleOf(deps.config, null, identity.subject, m.user_id);
   return {
     tenantId: m.tenant_id,
     userId: m.user_id,

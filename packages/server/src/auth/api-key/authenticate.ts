@@ -38,11 +38,7 @@ export async function authenticateApiKey(
   deps.keyUsage.used(record.keyId);
   // Power comes from the key's own user id on a list or from what the key was minted with, never
   // from the human who made it: a listed human's dashboard key is a plain tenant key (DESIGN.md §8).
-  const platform = platformRoleOf(
-    { admins: deps.config.platformAdminIds, proposers: deps.config.platformProposerIds },
-    [record.userId],
-    record.platformRole,
-  );
+  const platform = platformRoleOf(deps.config, record.platformRole, record.userId);
   return {
     record,
     actor: {

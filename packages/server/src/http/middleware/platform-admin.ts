@@ -19,7 +19,6 @@ const notPlatformAdmin = () =>
  * verified as a JWT.
  */
 export function platformAccess(deps: Deps) {
-  const lists = { admins: deps.config.platformAdminIds, proposers: deps.config.platformProposerIds };
   return createMiddleware<AppEnv>(async function platformAccessMiddleware(c, next) {
     const token = bearerToken(c.req.header("authorization"));
     if (!token) {
@@ -36,14 +35,15 @@ export function platformAccess(deps: Deps) {
       // The subject alone decides without a query; user ids need the identity's memberships, and
       // never count in a suspended or rejected tenant: its admin must not approve itself back
       // (decisions.md #98). A pending one counts, so an operator can bootstrap from a first sign-in.
-      const bySubject = platformRoleOf(lists, [identity.subject]);
+      const bySubject = platformRoleOf(deps.config, null, identity.subject);
       const byUserId =
         bySubject === "admin"
           ? undefined
           : (await membershipsOf(deps, identity.subject)).find(
-              (m) => m.tenant_status !== "suspended" && m.tenant_status !== "rejected" && platformRoleOf(lists, [m.user_id]) !== null,
+              (m) =>
+                m.tenant_status !== "suspended" && m.tenant_status !== "rejected" && platformRoleOf(deps.config, null, m.user_id) !== null,
             );
-      const platform = platformRoleOf(lists, [identity.subject, byUserId?.user_id]);
+      const platform = platformRoleOf(deps.config, null, identity.subject, byUserId?.user_id);
       actor = {
         tenantId: byUserId?.tenant_id ?? "",
         userId: byUserId?.user_id ?? null,
