@@ -1,8 +1,9 @@
 import { PGlite } from "@electric-sql/pglite";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { mkdir } from "node:fs/promises";
-import { Kysely, PGliteDialect, PostgresDialect, sql, type Transaction } from "kysely";
+import { Kysely, PostgresDialect, sql, type Transaction } from "kysely";
 import pg from "pg";
+import { pglitePool } from "./pglite-pool.js";
 import type { DB } from "./schema.js";
 
 // Set while background work runs; the query counter skips it (see `untracked`).
@@ -81,7 +82,7 @@ export class Database {
       if (!options.dataDir.startsWith("memory://")) await mkdir(options.dataDir, { recursive: true });
       const pglite = new PGlite(options.dataDir);
       await pglite.waitReady;
-      const kysely = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }), log });
+      const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool: pglitePool(pglite) }), log });
       db = new Database(
         "pglite",
         kysely,

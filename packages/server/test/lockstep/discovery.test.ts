@@ -21,7 +21,16 @@ describe("discovery: /openapi.json, /docs, /.well-known/agents.json", () => {
     const res = await server.request("/docs");
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/text\/html/);
-    expect(res.body).toContain("/openapi.json");
+    expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
+    const scripts = [...String(res.body).matchAll(/<script src="([^"]+)"/g)].map((m) => m[1]!);
+    expect(scripts.every((src) => src.startsWith("/docs/"))).toBe(true);
+    const init = await server.request("/docs/reference.js");
+    expect(init.body).toContain("/openapi.json");
+    const bundle = await server.request(scripts[0]!);
+    expect(bundle.status).toBe(200);
+    expect(String(bundle.body)).toContain("SwaggerUIBundle");
+    // Only the renderer's own assets are served, not the package's other files.
+    expect((await server.request("/docs/assets/package.json")).status).toBe(404);
   });
 
   it("describes registration, auth and the MCP endpoint for agents", async () => {

@@ -1,0 +1,34 @@
+import type { PGlite } from "@electric-sql/pglite";
+import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from "kysely";
+
+/**
+ * PGlite behind Kysely's PostgresDialect. PGlite is one session, so the pool hands it to one
+ * borrower at a time: a transaction's BEGIN … COMMIT is never interleaved with another caller's
+ * statements. (Kysely's own PGlite dialect needs Node 22; decisions.md #107.)
+ */
+export function pglitePool(pglite: PGlite): PostgresPool {
+  let tail = Promise.resolve();
+  const client = (release: () => void) =>
+    ({
+      async query<R>(text: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> {
+        const result = await pglite.query<R>(text, parameters as unknown[]);
+        // Kysely reads rowCount only for these commands; PGlite reports the count for any of them.
+        return { command: "UPDATE", rowCount: result.affectedRows ?? 0, rows: result.rows };
+      },
+      release,
+    }) as PostgresPoolClient;
+  return {
+    async connect() {
+      let release!: () => void;
+      const previous = tail;
+      tail = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      await previous;
+      return client(release);
+    },
+    async end() {
+      await pglite.close();
+    },
+  };
+}
