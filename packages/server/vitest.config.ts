@@ -1,6 +1,9 @@
+import { defaultServerConditions } from "vite";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  // The workspace packages (the SDK) are tested from their TypeScript source, not a stale build.
+  ssr: { resolve: { conditions: ["brainstormrouter-source", ...defaultServerConditions] } },
   test: {
     include: ["test/**/*.test.ts"],
     globalSetup: ["test/dashboard/global-setup.ts"],

@@ -4,14 +4,18 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { humanToken, registerTenant } from "../support/harness.js";
+import { humanToken, registerTenant, startTestServer, type TestServer } from "../support/harness.js";
+import { type OidcIssuer, startOidcIssuer } from "../support/oidc-issuer.js";
 import { PLATFORM_ADMIN_EMAIL, startLockstepServer, type LockstepServer } from "./fixtures.js";
-import { CLI_BIN, cli, start, waitFor } from "./processes.js";
+import { cli, startCli, waitForOutput } from "../cli/run.js";
+import { CLI_ARGS, cli as spawnCli, start, waitFor } from "./processes.js";
 
 /** An agent's identity on BRAINSTORMROUTER_PLATFORM_PROPOSER_IDS: it proposes, an admin decides. */
 const PROPOSER_EMAIL = "agent@proposer.test";
 
-// Each spawn starts Node and tsx; on a loaded machine that is seconds, so these get room.
+// Most calls run the CLI in this process (test/cli/run.ts): a spawn starts Node and tsx, which is
+// seconds on a loaded machine. The bin itself is spawned where a process is the point: stdio MCP,
+// serve, migrate, and one smoke test below; those keep the generous timeout.
 describe("brainstormrouter CLI against a live server", { timeout: 120_000 }, () => {
   let server: LockstepServer;
   let env: Record<string, string>;
@@ -186,8 +190,8 @@ describe("brainstormrouter CLI against a live server", { timeout: 120_000 }, () 
 
   it("link shows the code, waits, and prints the linked tenant once a human confirms", async () => {
     const tenant = await registerTenant(server, { active: true });
-    const link = start(process.execPath, [CLI_BIN, "link"], { env: { ...env, BRAINSTORMROUTER_API_KEY: tenant.key } });
-    await waitFor(link, (o) => /enter [A-Z]{4}-[A-Z]{4}/.test(o.stderr));
+    const link = startCli(["link"], { ...env, BRAINSTORMROUTER_API_KEY: tenant.key });
+    await waitForOutput(link, (o) => /enter [A-Z]{4}-[A-Z]{4}/.test(o.stderr));
     const userCode = /enter ([A-Z]{4}-[A-Z]{4})/.exec(link.output.stderr)![1]!;
     const confirmed = await server.request("/auth/device/confirm", {
       token: await humanToken("linker@cli.test"),
@@ -199,13 +203,26 @@ describe("brainstormrouter CLI against a live server", { timeout: 120_000 }, () 
     expect(result.stdout).toMatch(new RegExp(`^linked to .+ \\(${tenant.slug}, ${tenant.tenantId}\\)`));
   });
 
+  it("the bin, spawned: per-command help, a flag beating the environment, exit codes", async () => {
+    const help = await spawnCli(["admin", "approve", "--help"], env);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^usage: brainstormrouter admin approve <tenant-id> \[--dry-run\]/);
+    const tenant = await registerTenant(server, { active: true });
+    const who = await spawnCli(["whoami", "--access-token", server.adminToken], { ...env, BRAINSTORMROUTER_API_KEY: tenant.key });
+    expect(who.code, who.stderr).toBe(0);
+    expect(who.stdout).toMatch(/credential\s+access token from --access-token \(flag\)\n\s+wins over BRAINSTORMROUTER_API_KEY/);
+    const denied = await spawnCli(["admin", "tenants"], { ...env, BRAINSTORMROUTER_API_KEY: tenant.key });
+    expect(denied.code).toBe(1);
+    expect(denied.stderr).toMatch(/this credential \(API key from BRAINSTORMROUTER_API_KEY\) is not a platform admin/);
+  });
+
   it("mcp serves the server's tools over stdio, admin tools for an admin key", async () => {
     const client = new Client({ name: "stdio-test", version: "0.0.0" });
     await client.connect(
       new StdioClientTransport({
         command: process.execPath,
-        args: [CLI_BIN, "mcp"],
-        env: { ...process.env, ...adminEnv } as Record<string, string>,
+        args: [...CLI_ARGS, "mcp"],
+        env: { ...process.env, ...adminEnv, BRAINSTORMROUTER_CONFIG_DIR: "/nonexistent" } as Record<string, string>,
       }),
     );
     try {
@@ -225,8 +242,13 @@ describe("brainstormrouter CLI against a live server", { timeout: 120_000 }, () 
     const client = new Client({ name: "stdio-test", version: "0.0.0" });
     const transport = new StdioClientTransport({
       command: process.execPath,
-      args: [CLI_BIN, "mcp"],
-      env: { ...process.env, ...env, BRAINSTORMROUTER_API_KEY: "br_live_not-a-key" } as Record<string, string>,
+      args: [...CLI_ARGS, "mcp"],
+      env: {
+        ...process.env,
+        ...env,
+        BRAINSTORMROUTER_API_KEY: "br_live_not-a-key",
+        BRAINSTORMROUTER_CONFIG_DIR: "/nonexistent",
+      } as Record<string, string>,
       stderr: "pipe",
     });
     await expect(client.connect(transport)).rejects.toThrow(/401|invalid_api_key|Unauthorized/i);
@@ -248,11 +270,13 @@ describe("brainstormrouter migrate and serve", { timeout: 120_000 }, () => {
       REDIS_URL: undefined,
     };
     try {
-      const migrated = await cli(["migrate"], env);
+      const migrated = await spawnCli(["migrate"], env);
       expect(migrated.code, migrated.stderr).toBe(0);
       expect(migrated.stdout).toMatch(/migrations applied \(pglite\)/);
+      const again = await spawnCli(["migrate", "--json"], env);
+      expect(JSON.parse(again.stdout)).toEqual({ migrated: true, engine: "pglite" });
 
-      const serving = start(process.execPath, [CLI_BIN, "serve"], { env });
+      const serving = start(process.execPath, [...CLI_ARGS, "serve"], { env });
       await waitFor(serving, (o) => /BrainstormRouter\s+http:\/\/\S+/.test(o.stdout));
       const url = /BrainstormRouter\s+(http:\/\/\S+)/.exec(serving.output.stdout)![1]!.replace("localhost", "127.0.0.1");
       expect((await fetch(`${url}/health`)).status).toBe(200);
@@ -264,8 +288,49 @@ describe("brainstormrouter migrate and serve", { timeout: 120_000 }, () => {
   });
 
   it("configuration errors name the variable and exit 1", async () => {
-    const bad = await cli(["migrate"], { DATABASE_URL: "mysql://nope", REDIS_URL: undefined });
+    const bad = await spawnCli(["migrate"], { DATABASE_URL: "mysql://nope", REDIS_URL: undefined });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/Invalid configuration: DATABASE_URL/);
+  });
+});
+
+describe("brainstormrouter login through an OIDC issuer, the bin spawned", { timeout: 120_000 }, () => {
+  let issuer: OidcIssuer;
+  let server: TestServer;
+  beforeAll(async () => {
+    issuer = await startOidcIssuer();
+    server = await startTestServer({
+      env: {
+        BR_AUTH_JWT_SECRET: "",
+        BR_AUTH_JWKS_URL: issuer.jwksUrl,
+        BR_AUTH_ISSUER: issuer.issuer,
+        BR_AUTH_AUDIENCE: "brainstormrouter",
+        BR_AUTH_CLIENT_ID: issuer.clientId,
+        BRAINSTORMROUTER_PLATFORM_ADMIN_IDS: "oidc|ops",
+      },
+    });
+    issuer.nextSignIn = { sub: "oidc|ops", email: "ops@oidc.test" };
+  });
+  afterAll(async () => {
+    await server?.close();
+    await issuer?.close();
+  });
+
+  it("the process exits once the browser's callback is answered and the token stored", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "br-cli-bin-login-"));
+    const env = { BRAINSTORMROUTER_CONFIG_DIR: dir, BRAINSTORMROUTER_API_KEY: "", BRAINSTORMROUTER_BASE_URL: server.url };
+    try {
+      const login = start(process.execPath, [...CLI_ARGS, "login", "--no-browser"], { env });
+      await waitFor(login, (o) => /\/authorize\?/.test(o.stderr));
+      const url = /^ {2}(http:\/\/\S+\/authorize\?\S+)$/m.exec(login.output.stderr)![1]!;
+      expect((await fetch(url)).status).toBe(200);
+      const done = await login.done;
+      expect(done.code, done.stderr).toBe(0);
+      expect(done.stdout).toContain(`logged in to ${server.url} as ops@oidc.test`);
+      const listed = await cli(["admin", "tenants", "--json"], { BRAINSTORMROUTER_CONFIG_DIR: dir, BRAINSTORMROUTER_API_KEY: "" });
+      expect(listed.code, listed.stderr).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

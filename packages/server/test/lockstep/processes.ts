@@ -25,8 +25,17 @@ export function start(command: string, args: string[], options: { cwd?: string; 
 
 export const run = (command: string, args: string[], options: { cwd?: string; env?: Env } = {}) => start(command, args, options).done;
 
-/** The brainstormrouter CLI as a user runs it (bin script → tsx). */
-export const cli = (args: string[], env: Env) => run(process.execPath, [CLI_BIN, ...args], { env });
+/**
+ * Node arguments that run the bin from the TypeScript source (the bin picks the source when
+ * `--conditions=brainstormrouter-source` is set), so the tests never run a stale build.
+ */
+export const CLI_ARGS = ["--conditions=brainstormrouter-source", "--import", "tsx", CLI_BIN];
+
+// A spawned CLI must not find the login of whoever runs the tests.
+const NO_LOGIN = { BRAINSTORMROUTER_CONFIG_DIR: "/nonexistent/brainstormrouter-test" };
+
+/** The brainstormrouter CLI as a user runs it, in a process of its own (test/cli/run.ts has it in-process). */
+export const cli = (args: string[], env: Env) => run(process.execPath, [...CLI_ARGS, ...args], { env: { ...NO_LOGIN, ...env } });
 
 /** Resolves once `predicate` holds for the output so far; fails with that output if the process exits first. */
 export async function waitFor(started: ReturnType<typeof start>, predicate: (o: { stdout: string; stderr: string }) => boolean) {

@@ -1,22 +1,9 @@
 import type { BrainstormRouter, CursorPage, ProposalAction } from "brainstormrouter";
+import { HELP } from "../help.js";
+import type { CliContext } from "../io.js";
 import { CLIENT_FLAGS, clientFrom, parse, printJson, printTable, UsageError } from "../output.js";
 
-const USAGE = `usage: brainstormrouter admin <command> [options]   (a platform admin's API key or --access-token)
-  tenants [--status pending|active|rejected|suspended] [--limit N]
-  tenant <id>
-  approve <id> [--dry-run]
-  reject <id> [--reason text] [--dry-run]
-  suspend <id> [--reason text] [--dry-run]
-  invites [list] | invites create [--code c] [--max-uses N] [--expires-at iso] [--note text] [--dry-run] | invites delete <id> [--dry-run]
-  digest [--window 24h|7d|30d]
-  proposals [list] [--status open|executed|declined|expired|stale] [--limit N] [--cursor c] | proposals get <id>
-  proposals approve <id> [--dry-run] | proposals decline <id> [--reason text]
-  propose <action> [<target-id>] --rationale text [--expires-in-minutes N]
-      approve_tenant|reject_tenant|suspend_tenant <tenant-id> [--reason text]
-      create_invite_code [--code c] [--max-uses N] [--expires-at iso] [--note text]
-      delete_invite_code <invite-id>
-  audit [--tenant-id id] [--action resource.verb] [--actor id-or-label] [--since iso] [--until iso] [--limit N] [--cursor c]
-every command takes --json (the API's answer as-is), --base-url, --api-key, --access-token`;
+const USAGE = HELP.admin!;
 
 const OPTIONS = {
   ...CLIENT_FLAGS,
@@ -54,10 +41,10 @@ const PROPOSAL_ACTIONS: Record<ProposalAction, "tenant" | "invite_code" | null> 
   delete_invite_code: "invite_code",
 };
 
-export async function admin(args: string[]): Promise<number> {
+export async function admin(ctx: CliContext, args: string[]): Promise<number> {
   const { values, positionals } = parse(args, OPTIONS, USAGE);
   const [command, ...rest] = positionals;
-  const client = clientFrom(values);
+  const client = await clientFrom(ctx, values, USAGE);
   const idArg = () => {
     if (!rest[0]) throw new UsageError(`admin ${command} needs a tenant or invite id`, USAGE);
     return rest[0];
@@ -67,39 +54,39 @@ export async function admin(args: string[]): Promise<number> {
   switch (command) {
     case "tenants": {
       const page = await client.admin.listTenants({ ...(values.status ? { status: values.status as never } : {}), ...limitOf(values) });
-      return show(values, { data: page.data, next_cursor: page.nextCursor }, () => printTable(page.data, TENANT_COLUMNS));
+      return show(ctx, values, { data: page.data, next_cursor: page.nextCursor }, () => printTable(ctx, page.data, TENANT_COLUMNS));
     }
     case "tenant":
-      return show(values, await client.admin.getTenant(idArg()));
+      return show(ctx, values, await client.admin.getTenant(idArg()));
     case "approve":
-      return showChange(values, await client.admin.approveTenant(idArg(), { dryRun }));
+      return showChange(ctx, values, await client.admin.approveTenant(idArg(), { dryRun }));
     case "reject":
-      return showChange(values, await client.admin.rejectTenant(idArg(), { dryRun, ...(reason ? { reason } : {}) }));
+      return showChange(ctx, values, await client.admin.rejectTenant(idArg(), { dryRun, ...(reason ? { reason } : {}) }));
     case "suspend":
-      return showChange(values, await client.admin.suspendTenant(idArg(), { dryRun, ...(reason ? { reason } : {}) }));
+      return showChange(ctx, values, await client.admin.suspendTenant(idArg(), { dryRun, ...(reason ? { reason } : {}) }));
     case "invites":
-      return invites(client, values, rest);
+      return invites(ctx, client, values, rest);
     case "digest": {
       const digest = await client.admin.digest(values.window ? { window: values.window as never } : {});
-      return show(values, digest, () =>
-        process.stdout.write(`${digest.highlights.map((h) => `• ${h}`).join("\n") || "(nothing to report)"}\n`),
+      return show(ctx, values, digest, () =>
+        ctx.stdout.write(`${digest.highlights.map((h) => `• ${h}`).join("\n") || "(nothing to report)"}\n`),
       );
     }
     case "proposals":
-      return proposals(client, values, rest);
+      return proposals(ctx, client, values, rest);
     case "propose":
-      return propose(client, values, rest);
+      return propose(ctx, client, values, rest);
     case "audit":
-      return audit(client, values);
+      return audit(ctx, client, values);
     default:
       throw new UsageError(command ? `unknown admin command: ${command}` : "which admin command?", USAGE);
   }
 }
 
-async function invites(client: BrainstormRouter, values: Values, [sub = "list", id]: string[]): Promise<number> {
+async function invites(ctx: CliContext, client: BrainstormRouter, values: Values, [sub = "list", id]: string[]): Promise<number> {
   if (sub === "list") {
     const page = await client.admin.listInviteCodes(limitOf(values));
-    return show(values, { data: page.data, next_cursor: page.nextCursor }, () => printTable(page.data, INVITE_COLUMNS));
+    return show(ctx, values, { data: page.data, next_cursor: page.nextCursor }, () => printTable(ctx, page.data, INVITE_COLUMNS));
   }
   if (sub === "create") {
     const maxUses = values["max-uses"] === undefined ? undefined : Number(values["max-uses"]);
@@ -110,33 +97,33 @@ async function invites(client: BrainstormRouter, values: Values, [sub = "list", 
       ...(values["expires-at"] ? { expires_at: values["expires-at"] } : {}),
       ...(values.note ? { note: values.note } : {}),
     });
-    return showChange(values, created);
+    return showChange(ctx, values, created);
   }
   if (sub === "delete") {
     if (!id) throw new UsageError("admin invites delete needs an invite id", USAGE);
-    return showChange(values, await client.admin.deleteInviteCode(id, { dryRun: values["dry-run"] }));
+    return showChange(ctx, values, await client.admin.deleteInviteCode(id, { dryRun: values["dry-run"] }));
   }
   throw new UsageError(`unknown invites command: ${sub}`, USAGE);
 }
 
-async function proposals(client: BrainstormRouter, values: Values, [sub = "list", id]: string[]): Promise<number> {
+async function proposals(ctx: CliContext, client: BrainstormRouter, values: Values, [sub = "list", id]: string[]): Promise<number> {
   if (sub === "list") {
     const page = await client.admin.listProposals({
       ...(values.status ? { status: values.status as never } : {}),
       ...pick(values, { cursor: "cursor" }),
       ...limitOf(values),
     });
-    return showPage(values, page, () => page.data.map((p) => ({ ...p, proposed_by: p.proposed_by.label })), PROPOSAL_COLUMNS);
+    return showPage(ctx, values, page, () => page.data.map((p) => ({ ...p, proposed_by: p.proposed_by.label })), PROPOSAL_COLUMNS);
   }
   if (!["get", "approve", "decline"].includes(sub)) throw new UsageError(`unknown proposals command: ${sub}`, USAGE);
   if (!id) throw new UsageError(`admin proposals ${sub} needs a proposal id`, USAGE);
-  if (sub === "get") return show(values, await client.admin.getProposal(id));
-  if (sub === "approve") return showChange(values, await client.admin.approveProposal(id, { dryRun: values["dry-run"] }));
-  return show(values, await client.admin.declineProposal(id, values.reason ? { reason: values.reason } : {}));
+  if (sub === "get") return show(ctx, values, await client.admin.getProposal(id));
+  if (sub === "approve") return showChange(ctx, values, await client.admin.approveProposal(id, { dryRun: values["dry-run"] }));
+  return show(ctx, values, await client.admin.declineProposal(id, values.reason ? { reason: values.reason } : {}));
 }
 
 /** An agent's way to ask: the dry run runs now, a human approves later with `proposals approve`. */
-async function propose(client: BrainstormRouter, values: Values, [action, targetId]: string[]): Promise<number> {
+async function propose(ctx: CliContext, client: BrainstormRouter, values: Values, [action, targetId]: string[]): Promise<number> {
   const name = action?.replaceAll("-", "_");
   if (!name || !(name in PROPOSAL_ACTIONS)) {
     throw new UsageError(`admin propose needs an action: ${Object.keys(PROPOSAL_ACTIONS).join(", ")}`, USAGE);
@@ -166,15 +153,15 @@ async function propose(client: BrainstormRouter, values: Values, [action, target
     rationale: values.rationale,
     ...(expires !== undefined ? { expires_in_minutes: expires } : {}),
   });
-  return show(values, proposal, () =>
-    process.stdout.write(
+  return show(ctx, values, proposal, () =>
+    ctx.stdout.write(
       `proposal ${proposal.id} ${proposal.status}: ${proposal.summary}\n` +
         `expires ${proposal.expires_at}; an admin approves with: brainstormrouter admin proposals approve ${proposal.id}\n`,
     ),
   );
 }
 
-async function audit(client: BrainstormRouter, values: Values): Promise<number> {
+async function audit(ctx: CliContext, client: BrainstormRouter, values: Values): Promise<number> {
   const page = await client.admin.listAuditEvents({
     ...pick(values, { "tenant-id": "tenant_id", action: "action", actor: "actor", since: "since", until: "until", cursor: "cursor" }),
     ...limitOf(values),
@@ -187,7 +174,7 @@ async function audit(client: BrainstormRouter, values: Values): Promise<number> 
       target: e.target.id ? `${e.target.type} ${e.target.id}` : e.target.type,
       via: e.via,
     }));
-  return showPage(values, page, rows, AUDIT_COLUMNS);
+  return showPage(ctx, values, page, rows, AUDIT_COLUMNS);
 }
 
 /** Flags renamed to the API's query parameters, only those given. */
@@ -210,25 +197,25 @@ function numberOf(values: Values, flag: "max-uses" | "expires-in-minutes"): numb
 
 const limitOf = (values: Values) => (values.limit ? { limit: Number(values.limit) } : {});
 
-function show(values: Values, result: unknown, human: () => void = () => printJson(result)): number {
-  if (values.json) printJson(result);
+function show(ctx: CliContext, values: Values, result: unknown, human: () => void = () => printJson(ctx, result)): number {
+  if (values.json) printJson(ctx, result);
   else human();
   return 0;
 }
 
 /** A list page as a table, saying how to ask for the next one; --json prints the page as the API sent it. */
-function showPage(values: Values, page: CursorPage<unknown>, rows: () => object[], columns: string[]): number {
-  return show(values, { data: page.data, next_cursor: page.nextCursor }, () => {
-    printTable(rows(), columns);
-    if (page.nextCursor) process.stdout.write(`more: add --cursor ${page.nextCursor}\n`);
+function showPage(ctx: CliContext, values: Values, page: CursorPage<unknown>, rows: () => object[], columns: string[]): number {
+  return show(ctx, values, { data: page.data, next_cursor: page.nextCursor }, () => {
+    printTable(ctx, rows(), columns);
+    if (page.nextCursor) ctx.stdout.write(`more: add --cursor ${page.nextCursor}\n`);
   });
 }
 
 /** Mutations: dry runs say so first, so nobody mistakes a preview for the change. */
-function showChange(values: Values, result: object): number {
+function showChange(ctx: CliContext, values: Values, result: object): number {
   if (!values.json && "would_execute" in result) {
-    process.stdout.write("dry run — nothing changed; would execute:\n");
-    printJson(result.would_execute);
-  } else printJson(result);
+    ctx.stdout.write("dry run — nothing changed; would execute:\n");
+    printJson(ctx, result.would_execute);
+  } else printJson(ctx, result);
   return 0;
 }

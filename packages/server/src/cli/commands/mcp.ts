@@ -1,23 +1,27 @@
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { isJSONRPCRequest, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import { resolve } from "../credentials.js";
+import { HELP } from "../help.js";
+import type { CliContext } from "../io.js";
 import { parse, UsageError } from "../output.js";
 
-const USAGE = `usage: brainstormrouter mcp
-  MCP over stdio (Claude Desktop and other local clients), relayed to the server's
-  /v1/mcp/connect with BRAINSTORMROUTER_API_KEY, at BRAINSTORMROUTER_BASE_URL (default http://localhost:8787).`;
+const USAGE = HELP.mcp!;
+const OPTIONS = { "base-url": { type: "string" }, "api-key": { type: "string" }, "access-token": { type: "string" } } as const;
 
 /**
  * A relay, not a second server: every message goes to the HTTP endpoint, so the tools, their
  * admin gating and the services behind them are the server's, and this process needs no database.
+ * It owns the process's stdio (that is the transport), so it runs only from the bin.
  */
-export async function mcp(args: string[]): Promise<number | undefined> {
-  parse(args, {}, USAGE);
-  const apiKey = process.env.BRAINSTORMROUTER_API_KEY;
-  if (!apiKey) throw new UsageError("BRAINSTORMROUTER_API_KEY is not set", USAGE);
-  const base = (process.env.BRAINSTORMROUTER_BASE_URL || "http://localhost:8787").replace(/\/+$/, "");
-  const upstream = new StreamableHTTPClientTransport(new URL(`${base}/v1/mcp/connect`), {
-    requestInit: { headers: { authorization: `Bearer ${apiKey}` } },
+export async function mcp(ctx: CliContext, args: string[]): Promise<number | undefined> {
+  const { values } = parse(args, OPTIONS, USAGE);
+  const { baseUrl, credential } = await resolve(values, ctx.env);
+  if (!credential) {
+    throw new UsageError("no credential: pass --api-key, set BRAINSTORMROUTER_API_KEY, or run `brainstormrouter login`", USAGE);
+  }
+  const upstream = new StreamableHTTPClientTransport(new URL(`${baseUrl}/v1/mcp/connect`), {
+    requestInit: { headers: { authorization: `Bearer ${credential.token}` } },
   });
   const local = new StdioServerTransport();
 
@@ -34,7 +38,7 @@ export async function mcp(args: string[]): Promise<number | undefined> {
     });
   };
   upstream.onmessage = (message) => void local.send(message);
-  upstream.onerror = (err) => process.stderr.write(`brainstormrouter mcp: ${err.message}\n`);
+  upstream.onerror = (err) => ctx.stderr.write(`brainstormrouter mcp: ${err.message}\n`);
   local.onclose = () => void upstream.close().finally(() => process.exit(0));
 
   await upstream.start();

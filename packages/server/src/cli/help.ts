@@ -1,0 +1,241 @@
+/**
+ * Usage text per command and subcommand: `brainstormrouter admin tenants --help` prints the
+ * entry for "admin tenants", falling back to the nearest parent ("admin"), then the global usage.
+ */
+const CLIENT = `client flags (every client command)
+  --base-url URL        server (else BRAINSTORMROUTER_BASE_URL, else the stored login's, else http://localhost:8787)
+  --api-key KEY         a tenant API key (else BRAINSTORMROUTER_API_KEY)
+  --access-token JWT    a human's access token (else BRAINSTORMROUTER_ACCESS_TOKEN)
+  --json                print the API's answer as JSON instead of a table or summary
+  credentials: flag > environment > stored login (brainstormrouter login); see 'brainstormrouter whoami'`;
+
+const entry = (usage: string, about: string, flags: string, example: string) =>
+  `usage: brainstormrouter ${usage}\n\n${about}\n${flags ? `\n${flags}\n` : ""}\n${CLIENT}\n\nexample\n  ${example}`;
+
+const server = (usage: string, about: string, example: string) => `usage: brainstormrouter ${usage}\n\n${about}\n\nexample\n  ${example}`;
+
+export const GLOBAL_USAGE = `usage: brainstormrouter <command> [options]
+
+server
+  serve                       start the server (configuration from the environment, as npm start)
+  migrate                     apply database migrations and exit
+  mcp                         MCP over stdio, relayed to the server
+session
+  login                       sign in and store the credential (browser or --device with an OIDC issuer,
+                              --email on the development sign-in, or a token/key you give)
+  logout                      delete the stored credential
+  whoami                      who the server says you are, and which credential was used and why
+client (--base-url, --api-key, --access-token, --json; or BRAINSTORMROUTER_BASE_URL, BRAINSTORMROUTER_API_KEY)
+  register                    register a tenant; prints the API key and the claim URL
+  claim-link                  mint a claim link for a teammate
+  link                        link a browser identity to this key's tenant (device flow)
+  admin tenants|tenant|approve|reject|suspend|invites|digest   platform administration
+  admin proposals|propose     proposals: agents propose (dry run now), another admin approves or declines
+  admin audit                 the audit trail, newest first
+
+run 'brainstormrouter <command> --help' (or -h) for a command's usage, flags and an example`;
+
+const ADMIN_NOTE = "Needs a platform admin: a login listed in BRAINSTORMROUTER_PLATFORM_ADMIN_IDS, or a key minted with platform_admin.";
+
+export const HELP: Record<string, string> = {
+  serve: server(
+    "serve",
+    "Starts the server with configuration from the environment, as `npm start` does.",
+    "PORT=8787 brainstormrouter serve",
+  ),
+  migrate: server(
+    "migrate [--json]",
+    "Applies pending migrations to BR_DATA_DIR / DATABASE_URL (as BR_MIGRATION_DATABASE_URL when set) and exits.",
+    "DATABASE_URL=postgres://… brainstormrouter migrate",
+  ),
+  mcp: `usage: brainstormrouter mcp [--base-url URL] [--api-key KEY | --access-token JWT]
+
+MCP over stdio (Claude Desktop and other local clients), relayed to the server's /v1/mcp/connect.
+Credentials as for every client command (flag > environment > stored login). stdout carries the
+protocol, so there is no --json.
+
+example
+  BRAINSTORMROUTER_API_KEY=br_live_… brainstormrouter mcp`,
+  login: entry(
+    "login [--email EMAIL | --device] [--no-browser] [--timeout 5m] [--access-token JWT | --api-key KEY]",
+    "Signs in and stores the credential and base URL in $BRAINSTORMROUTER_CONFIG_DIR, else\n" +
+      "$XDG_CONFIG_HOME/brainstormrouter, else ~/.config/brainstormrouter (credentials.json, mode 0600).\n" +
+      "On a server in development sign-in mode it signs in as --email (asked for on a terminal).\n" +
+      "On a server with an OIDC issuer it signs in through the issuer as the dashboard does (the\n" +
+      "server's /dashboard/config.json names issuer and client): it prints a URL to open (and opens a\n" +
+      "browser when stdout is a terminal) and catches the answer on http://127.0.0.1:<port>/callback;\n" +
+      "the issuer's client must accept that redirect on any port. --device shows a code to confirm in\n" +
+      "a browser anywhere instead (over SSH), when the issuer offers the device flow.\n" +
+      "With --api-key or --access-token it checks the credential against the server and stores it.",
+    "  --email EMAIL         who to sign in as (development sign-in)\n" +
+      "  --device              OIDC device flow (RFC 8628): a code and a URL instead of a redirect\n" +
+      "  --no-browser          print the URL only, never open a browser\n" +
+      "  --timeout T           how long to wait for the sign-in: 90, 90s or 5m (default 5m)",
+    "brainstormrouter login --base-url https://router.example.com --device",
+  ),
+  logout: entry(
+    "logout [--json]",
+    "Deletes the stored credential (flags and environment variables are not affected).",
+    "",
+    "brainstormrouter logout",
+  ),
+  whoami: entry(
+    "whoami [--json]",
+    "Asks the server who the chosen credential is (/auth/me for a token, /v1/tenant for a key) and\n" +
+      "prints which credential source won, and which it shadowed.",
+    "",
+    "BRAINSTORMROUTER_API_KEY=br_live_… brainstormrouter whoami --access-token eyJ…",
+  ),
+  register: entry(
+    "register --name NAME --email EMAIL [--invite-code CODE] [--slug SLUG]",
+    "Registers a tenant (you accept the terms of service) and prints its API key, shown once, and the\nclaim URL for the human who will manage it.",
+    "  --name NAME           the tenant's name\n  --email EMAIL         its admin's email\n  --invite-code CODE    skips the approval queue\n  --slug SLUG           the tenant's slug (else derived from the name)",
+    'brainstormrouter register --name "Acme" --email admin@acme.test',
+  ),
+  "claim-link": entry(
+    "claim-link [--role owner|admin|member] [--max-uses N] [--expires-in-days N]",
+    "Mints a claim link for teammates of this API key's tenant (needs an admin key); the token is shown once.",
+    "  --role ROLE           the role it grants (default member)\n  --max-uses N          how many people may use it\n  --expires-in-days N   lifetime",
+    "brainstormrouter claim-link --role admin --max-uses 1",
+  ),
+  link: entry(
+    "link",
+    "Links a browser identity to this API key's tenant (device flow): shows a code and a URL, waits\nuntil someone signed in confirms it there, and prints the linked tenant. Needs an admin key.",
+    "",
+    "brainstormrouter link",
+  ),
+  admin: `usage: brainstormrouter admin <command> [options]
+
+Platform administration. ${ADMIN_NOTE}
+
+commands
+  tenants                     list tenants
+  tenant <id>                 one tenant
+  approve|reject|suspend <id> change a tenant's status (--dry-run previews)
+  invites [list|create|delete] invite codes
+  digest                      what happened lately
+  proposals [list|get|approve|decline]  proposals from agents
+  propose <action> [<id>]     propose an action for another admin to approve
+  audit                       the audit trail
+
+run 'brainstormrouter admin <command> --help' for its flags and an example
+
+${CLIENT}
+
+example
+  brainstormrouter admin tenants --status pending`,
+  "admin tenants": entry(
+    "admin tenants [--status pending|active|rejected|suspended] [--limit N]",
+    `Lists tenants, newest first. ${ADMIN_NOTE}`,
+    "  --status STATUS       only tenants in that status\n  --limit N             page size",
+    "brainstormrouter admin tenants --status pending",
+  ),
+  "admin tenant": entry("admin tenant <id>", `Shows one tenant. ${ADMIN_NOTE}`, "", "brainstormrouter admin tenant 3f2c…"),
+  "admin approve": entry(
+    "admin approve <tenant-id> [--dry-run]",
+    `Approves a pending tenant. ${ADMIN_NOTE}`,
+    "  --dry-run             show the transition without making it",
+    "brainstormrouter admin approve 3f2c… --dry-run",
+  ),
+  "admin reject": entry(
+    "admin reject <tenant-id> [--reason TEXT] [--dry-run]",
+    `Rejects a pending tenant. ${ADMIN_NOTE}`,
+    "  --reason TEXT         recorded with the change\n  --dry-run             show the transition without making it",
+    'brainstormrouter admin reject 3f2c… --reason "spam"',
+  ),
+  "admin suspend": entry(
+    "admin suspend <tenant-id> [--reason TEXT] [--dry-run]",
+    `Suspends an active tenant: its keys answer 403 until reinstated. ${ADMIN_NOTE}`,
+    "  --reason TEXT         recorded with the change\n  --dry-run             show the transition without making it",
+    'brainstormrouter admin suspend 3f2c… --reason "abuse"',
+  ),
+  "admin invites": entry(
+    "admin invites [list] [--limit N]\n       brainstormrouter admin invites create [--code C] [--max-uses N] [--expires-at ISO] [--note TEXT] [--dry-run]\n       brainstormrouter admin invites delete <invite-id> [--dry-run]",
+    `Invite codes let a registration skip the approval queue. ${ADMIN_NOTE}`,
+    "  --code C              the code (else generated)\n  --max-uses N          uses before it runs out\n  --expires-at ISO      expiry\n  --note TEXT           for the admins\n  --dry-run             preview create/delete",
+    "brainstormrouter admin invites create --max-uses 10 --note conference",
+  ),
+  "admin invites list": entry(
+    "admin invites list [--limit N]",
+    `Lists invite codes, newest first. ${ADMIN_NOTE}`,
+    "  --limit N             page size",
+    "brainstormrouter admin invites list --json",
+  ),
+  "admin invites create": entry(
+    "admin invites create [--code C] [--max-uses N] [--expires-at ISO] [--note TEXT] [--dry-run]",
+    `Creates an invite code; a registration that gives it skips the approval queue. ${ADMIN_NOTE}`,
+    "  --code C              the code (else generated)\n  --max-uses N          uses before it runs out\n  --expires-at ISO      expiry\n  --note TEXT           for the admins\n  --dry-run             show it without creating it",
+    "brainstormrouter admin invites create --max-uses 10 --note conference",
+  ),
+  "admin invites delete": entry(
+    "admin invites delete <invite-id> [--dry-run]",
+    `Revokes an invite code: registrations can no longer use it. ${ADMIN_NOTE}`,
+    "  --dry-run             show the change without making it",
+    "brainstormrouter admin invites delete 7c0d… --dry-run",
+  ),
+  "admin digest": entry(
+    "admin digest [--window 24h|7d|30d]",
+    `What happened on the platform in the window, as highlights. ${ADMIN_NOTE}`,
+    "  --window W            24h (default), 7d or 30d",
+    "brainstormrouter admin digest --window 7d",
+  ),
+  "admin proposals": entry(
+    "admin proposals [list] [--status open|executed|declined|expired|stale] [--limit N] [--cursor C]\n       brainstormrouter admin proposals get|approve|decline <id> [--dry-run] [--reason TEXT]",
+    `Proposals made by agents; another admin approves (--dry-run previews) or declines them. ${ADMIN_NOTE}`,
+    "  --status STATUS       filter the list\n  --cursor C            the next page\n  --dry-run             preview an approval\n  --reason TEXT         why it was declined",
+    "brainstormrouter admin proposals approve 9a1b… --dry-run",
+  ),
+  "admin proposals list": entry(
+    "admin proposals list [--status open|executed|declined|expired|stale] [--limit N] [--cursor C]",
+    `Lists proposals, newest first. ${ADMIN_NOTE}`,
+    "  --status STATUS       only proposals in that status\n  --limit N             page size\n  --cursor C            the next page",
+    "brainstormrouter admin proposals list --status open",
+  ),
+  "admin proposals get": entry(
+    "admin proposals get <proposal-id>",
+    `Shows one proposal: its action, rationale, dry run and decision. ${ADMIN_NOTE}`,
+    "",
+    "brainstormrouter admin proposals get 9a1b… --json",
+  ),
+  "admin proposals approve": entry(
+    "admin proposals approve <proposal-id> [--dry-run]",
+    `Approves a proposal and executes its action; the proposer cannot approve their own. ${ADMIN_NOTE}`,
+    "  --dry-run             show what would execute without executing it",
+    "brainstormrouter admin proposals approve 9a1b… --dry-run",
+  ),
+  "admin proposals decline": entry(
+    "admin proposals decline <proposal-id> [--reason TEXT]",
+    `Declines a proposal; nothing is executed. ${ADMIN_NOTE}`,
+    "  --reason TEXT         why, recorded with the decision",
+    'brainstormrouter admin proposals decline 9a1b… --reason "not this quarter"',
+  ),
+  "admin propose": entry(
+    "admin propose <action> [<target-id>] --rationale TEXT [--expires-in-minutes N]\n" +
+      "    approve_tenant|reject_tenant|suspend_tenant <tenant-id> [--reason TEXT]\n" +
+      "    create_invite_code [--code C] [--max-uses N] [--expires-at ISO] [--note TEXT]\n" +
+      "    delete_invite_code <invite-id>",
+    "Proposes an action: the dry run runs now, a different admin approves it later.\nNeeds a proposer (BRAINSTORMROUTER_PLATFORM_PROPOSER_IDS) or a platform admin.",
+    "  --rationale TEXT      why, for the human who decides (required)\n  --expires-in-minutes N  how long it stays open",
+    'brainstormrouter admin propose approve_tenant 3f2c… --rationale "verified domain"',
+  ),
+  "admin audit": entry(
+    "admin audit [--tenant-id ID] [--action resource.verb] [--actor ID-OR-LABEL] [--since ISO] [--until ISO] [--limit N] [--cursor C]",
+    "The audit trail, newest first.",
+    "  --tenant-id ID        one tenant's events\n  --action A            e.g. tenant.approved\n  --actor A             an actor's id or label\n  --since/--until ISO   a time window\n  --cursor C            the next page",
+    "brainstormrouter admin audit --action tenant.approved --since 2026-01-01T00:00:00Z",
+  ),
+};
+
+/** The help for the longest command path at the start of argv ("admin invites create" → "admin invites"). */
+export function helpFor(argv: string[]): string {
+  const words: string[] = [];
+  for (const a of argv) {
+    if (a.startsWith("-")) break;
+    words.push(a);
+  }
+  for (let n = words.length; n > 0; n--) {
+    const text = HELP[words.slice(0, n).join(" ")];
+    if (text) return text;
+  }
+  return GLOBAL_USAGE;
+}
