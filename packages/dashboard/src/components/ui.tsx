@@ -230,25 +230,3 @@ export function ConfirmDialog({
     </dialog>
   );
 }
-
-const relative = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
-const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
-  ["year", 31_536_000],
-  ["month", 2_592_000],
-  ["day", 86_400],
-  ["hour", 3_600],
-  ["minute", 60],
-];
-
-export function timeAgo(iso: string | null | undefined, never = "Never"): string {
-  if (!iso) return never;
-  const seconds = (new Date(iso).getTime() - Date.now()) / 1000;
-  for (const [unit, size] of UNITS) {
-    if (Math.abs(seconds) >= size) return relative.format(Math.round(seconds / size), unit);
-  }
-  return Math.abs(seconds) < 45 ? "just now" : relative.format(Math.round(seconds), "second");
-}
-
-export function fullDate(iso: string | null | undefined): string | undefined {
-  return iso ? new Date(iso).toLocaleString() : undefined;
-}

@@ -1,6 +1,6 @@
 import { MutationCache, QueryCache, QueryClient } from "@tanstack/react-query";
 import { AuthenticationError } from "brainstormrouter";
-import { signOut } from "../auth/session";
+import { onSessionChange, readSession, signOut } from "../auth/session";
 import { isFinal } from "./api-errors";
 
 /**
@@ -24,4 +24,13 @@ export const queryClient = new QueryClient({
       staleTime: 10_000,
     },
   },
+});
+
+// Another tab signed out, or in as someone else: this tab's cache holds the previous identity's
+// data and must not be shown to the next one. (A first sign-in keeps it: it holds nobody's data.)
+let signedInAs = readSession()?.subject ?? null;
+onSessionChange(() => {
+  const now = readSession()?.subject ?? null;
+  if (signedInAs !== null && now !== signedInAs) queryClient.clear();
+  signedInAs = now;
 });

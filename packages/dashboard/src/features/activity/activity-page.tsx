@@ -1,7 +1,8 @@
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import type { ApiKey, AuditEvent, Member } from "brainstormrouter";
 import { useMemo, useState } from "react";
-import { Badge, Banner, Button, Card, EmptyState, ErrorState, Field, fullDate, Loading, timeAgo } from "../../components/ui";
+import { Badge, Banner, Button, Card, EmptyState, ErrorState, Field, Loading } from "../../components/ui";
+import { formatDateTime, timeAgo } from "../../lib/dates";
 import { apiKeysQueryOptions } from "../api-keys/api/api-keys";
 import { membersQueryOptions } from "../members/api/members";
 import { useTenant } from "../tenants/tenant-context";
@@ -104,7 +105,7 @@ function EventRow({ event, names }: { event: AuditEvent; names: Names }) {
     <li className="activity-item" data-testid="activity-event">
       <p className="activity-sentence">{describeEvent(event, names)}</p>
       <p className="activity-meta">
-        <time dateTime={event.at} title={fullDate(event.at)}>
+        <time dateTime={event.at} title={formatDateTime(event.at)}>
           {timeAgo(event.at)}
         </time>
         <Badge>{event.via}</Badge>

@@ -4,7 +4,8 @@ import { useState } from "react";
 import { CreateForm } from "../../components/create-form";
 import { QueryTable, type Column } from "../../components/data-table";
 import { OneTimeSecret } from "../../components/one-time-secret";
-import { Badge, Banner, Button, Card, ConfirmDialog, EmptyState, Field, fullDate, timeAgo } from "../../components/ui";
+import { Badge, Banner, Button, Card, ConfirmDialog, EmptyState, Field } from "../../components/ui";
+import { formatDateTime, timeAgo } from "../../lib/dates";
 import { useConfirmAction } from "../../components/use-confirm-action";
 import { useTenant } from "../tenants/tenant-context";
 import { apiKeysQueryOptions, createApiKey, revokeApiKey } from "./api/api-keys";
@@ -29,8 +30,8 @@ const COLUMNS: Column<ApiKey>[] = [
   },
   { label: "Key", className: "mono", cell: (k) => `${k.prefix}…` },
   { label: "Role", cell: (k) => <Badge tone={k.role === "admin" ? "accent" : "neutral"}>{k.role}</Badge> },
-  { label: "Created", title: (k) => fullDate(k.created_at), cell: (k) => timeAgo(k.created_at) },
-  { label: "Last used", title: (k) => fullDate(k.last_used_at), cell: (k) => timeAgo(k.last_used_at) },
+  { label: "Created", title: (k) => formatDateTime(k.created_at), cell: (k) => timeAgo(k.created_at) },
+  { label: "Last used", title: (k) => formatDateTime(k.last_used_at), cell: (k) => timeAgo(k.last_used_at) },
 ];
 
 export function ApiKeysPage() {

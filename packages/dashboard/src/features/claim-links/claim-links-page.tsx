@@ -4,7 +4,8 @@ import { useState } from "react";
 import { CreateForm } from "../../components/create-form";
 import { QueryTable, type Column } from "../../components/data-table";
 import { OneTimeSecret } from "../../components/one-time-secret";
-import { Badge, Banner, Button, Card, ConfirmDialog, EmptyState, Field, fullDate, timeAgo } from "../../components/ui";
+import { Badge, Banner, Button, Card, ConfirmDialog, EmptyState, Field } from "../../components/ui";
+import { formatDateTime, timeAgo } from "../../lib/dates";
 import { useConfirmAction } from "../../components/use-confirm-action";
 import { useTenant } from "../tenants/tenant-context";
 import { claimLinksQueryOptions, createClaimLink, revokeClaimLink } from "./api/claim-links";
@@ -31,7 +32,7 @@ const COLUMNS: Column<ClaimLinkSummary>[] = [
   },
   { label: "Minted by", cell: (l) => mintedBy(l) },
   { label: "Uses left", cell: (l) => `${l.uses_left} of ${l.max_uses}` },
-  { label: "Expires", title: (l) => fullDate(l.expires_at), cell: (l) => timeAgo(l.expires_at) },
+  { label: "Expires", title: (l) => formatDateTime(l.expires_at), cell: (l) => timeAgo(l.expires_at) },
   { label: "Status", cell: (l) => <Badge tone={STATE[l.state].tone}>{STATE[l.state].label}</Badge> },
 ];
 
@@ -89,7 +90,7 @@ function OwnerClaimLinks() {
         >
           <p>
             Anyone with this link can join as <strong>{created.role}</strong> ({created.max_uses} use{created.max_uses > 1 ? "s" : ""},
-            until {new Date(created.expires_at).toLocaleDateString()}). It is shown only once.
+            until {formatDateTime(created.expires_at)}). It is shown only once.
           </p>
         </OneTimeSecret>
       )}
@@ -100,7 +101,11 @@ function OwnerClaimLinks() {
           empty={<EmptyState title="No claim links yet">Create one above to invite a teammate.</EmptyState>}
           actions={(l) =>
             l.state === "active" && (
-              <Button variant="ghost" onClick={() => revoke.ask(l)} aria-label={`Revoke ${l.role} link expiring ${fullDate(l.expires_at)}`}>
+              <Button
+                variant="ghost"
+                onClick={() => revoke.ask(l)}
+                aria-label={`Revoke ${l.role} link expiring ${formatDateTime(l.expires_at)}`}
+              >
                 Revoke
               </Button>
             )

@@ -3,7 +3,8 @@ import type { ClaimPreview } from "brainstormrouter";
 import { useEffect, useState } from "react";
 import { clearPendingClaim, pendingClaim } from "../../app/intents";
 import { navigate } from "../../app/router";
-import { Badge, Banner, Button, Card, fullDate, Loading, statusTone, SuccessMark, timeAgo } from "../../components/ui";
+import { Badge, Banner, Button, Card, Loading, statusTone, SuccessMark } from "../../components/ui";
+import { formatDateTime, timeAgo } from "../../lib/dates";
 import { errorCode } from "../../lib/api-errors";
 import { meQueryKey } from "../tenants/api/me";
 import { useTenant } from "../tenants/tenant-context";
@@ -174,7 +175,7 @@ function PreviewFacts({ preview, token, signedInAs }: { preview: ClaimPreview; t
         <span className="mono">{`${token.slice(0, 9)}…${token.slice(-4)}`}</span>{" "}
         <span className="muted">
           · {uses_left} use{uses_left === 1 ? "" : "s"} left ·{" "}
-          <time dateTime={preview.expires_at} title={fullDate(preview.expires_at)}>
+          <time dateTime={preview.expires_at} title={formatDateTime(preview.expires_at)}>
             expires {timeAgo(preview.expires_at)}
           </time>
         </span>

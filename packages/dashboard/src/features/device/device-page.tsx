@@ -3,7 +3,8 @@ import { APIError, type DeviceLookup } from "brainstormrouter";
 import { useState, type FormEvent } from "react";
 import { clearPendingUserCode, pendingUserCode } from "../../app/intents";
 import { navigate } from "../../app/router";
-import { Badge, Banner, Button, Card, Field, fullDate, Loading, statusTone, SuccessMark, timeAgo } from "../../components/ui";
+import { Badge, Banner, Button, Card, Field, Loading, statusTone, SuccessMark } from "../../components/ui";
+import { formatDateTime, timeAgo } from "../../lib/dates";
 import { errorCode, errorMessage, retryAfterSeconds } from "../../lib/api-errors";
 import { meQueryKey } from "../tenants/api/me";
 import { useTenant } from "../tenants/tenant-context";
@@ -148,7 +149,7 @@ function TerminalTenant({ lookup }: { lookup: DeviceLookup }) {
         </dd>
         <dt>Code</dt>
         <dd>
-          <time dateTime={expires_at} title={fullDate(expires_at)}>
+          <time dateTime={expires_at} title={formatDateTime(expires_at)}>
             expires {timeAgo(expires_at)}
           </time>
         </dd>

@@ -2,7 +2,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Member, MembershipRole } from "brainstormrouter";
 import { Link } from "../../app/router";
 import { QueryTable, type Column } from "../../components/data-table";
-import { Badge, Banner, Button, Card, ConfirmDialog, EmptyState, fullDate, timeAgo } from "../../components/ui";
+import { Badge, Banner, Button, Card, ConfirmDialog, EmptyState } from "../../components/ui";
+import { formatDateTime, timeAgo } from "../../lib/dates";
 import { useConfirmAction } from "../../components/use-confirm-action";
 import { errorMessage } from "../../lib/api-errors";
 import { useTenant } from "../tenants/tenant-context";
@@ -54,7 +55,7 @@ export function MembersPage() {
           <Badge>{m.role}</Badge>
         ),
     },
-    { label: "Joined", title: (m) => fullDate(m.joined_at), cell: (m) => timeAgo(m.joined_at, "—") },
+    { label: "Joined", title: (m) => formatDateTime(m.joined_at), cell: (m) => timeAgo(m.joined_at, "—") },
   ];
   return (
     <div className="page">

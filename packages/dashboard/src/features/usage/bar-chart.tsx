@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState } from "react";
+import { formatDay } from "../../lib/dates";
 
 const H = 180;
 const PAD = { top: 12, right: 8, bottom: 24, left: 40 };
@@ -9,9 +10,6 @@ export interface Bar {
   date: string;
   value: number;
 }
-
-const dayLabel = (date: string) =>
-  new Date(`${date}T00:00:00Z`).toLocaleDateString(undefined, { month: "short", day: "numeric", timeZone: "UTC" });
 
 /** The smallest 1-2-5 step scale above `max`, so the mid gridline is a round number. */
 function niceMax(max: number): number {
@@ -66,11 +64,11 @@ export function BarChart({ bars, label, unit, tone }: { bars: Bar[]; label: stri
           return (
             <g key={b.date}>
               <rect x={x} y={PAD.top + innerH - h} width={width} height={h} rx={2} className={`chart-bar chart-${tone}`}>
-                <title>{`${dayLabel(b.date)}: ${b.value.toLocaleString()} ${unit}`}</title>
+                <title>{`${formatDay(b.date)}: ${b.value.toLocaleString()} ${unit}`}</title>
               </rect>
               {(bars.length - 1 - i) % every === 0 && (
                 <text x={x + width / 2} y={H - 6} className="chart-axis" textAnchor="middle">
-                  {dayLabel(b.date)}
+                  {formatDay(b.date)}
                 </text>
               )}
             </g>
@@ -83,7 +81,7 @@ export function BarChart({ bars, label, unit, tone }: { bars: Bar[]; label: stri
           <tbody>
             {bars.map((b) => (
               <tr key={b.date}>
-                <th scope="row">{dayLabel(b.date)}</th>
+                <th scope="row">{formatDay(b.date)}</th>
                 <td>{b.value}</td>
               </tr>
             ))}
