@@ -12,11 +12,19 @@ import {
   type ClaimedDelivery,
 } from "../store/events.js";
 import { RetryLaterError, type EventBus } from "./bus.js";
+import { onEmitted } from "./outbox.js";
 import type { PlatformEvent } from "./types.js";
 
 const FAN_OUT_BATCH = 200;
 // Per subscriber: a slow or hanging receiver holds at most this many claims, never the others'.
 const MAX_IN_FLIGHT = 8;
+// After a local emit, how long an empty fan-out is retried before the interval takes over, and
+// the pauses in between (doubling): commits normally follow their emit within milliseconds.
+const RECHECK_WINDOW_MS = 2_000;
+const RECHECK_MIN_MS = 5;
+const RECHECK_MAX_MS = 250;
+// A due retry can be a few ms short of next_at (timer vs. database clock); wake a little after.
+const DUE_SLACK_MS = 10;
 
 type DispatcherConfig = Pick<
   Config,
@@ -39,11 +47,32 @@ export function backoffMs(attempt: number, baseMs: number, maxMs: number): numbe
  * events out into event_deliveries rows, then claims each subscriber's due rows separately, so one
  * failing or slow subscriber only ever delays itself. Everything lives in the database: a restart
  * (or a crash, after the lease) picks up exactly where the last instance stopped.
+ *
+ * The poll interval is the floor, not the pace: while a subscriber has a backlog, every finished
+ * delivery frees its slot for the next claim at once; an `emit` in this process wakes the
+ * dispatcher (other instances' events wait for the interval); a retry wakes it when it is due.
  */
 export class Dispatcher {
   private timer?: NodeJS.Timeout;
+  private timerAt = Number.POSITIVE_INFINITY;
   private tick?: Promise<void>;
   private stopped = true;
+  // A wake-up that arrived while a poll ran: it may have missed what the wake-up announced.
+  private again = false;
+  // The next poll fans out too (interval tick, emit, or the last fan-out filled its batch);
+  // polls woken only by finished deliveries claim, and skip the outbox scan.
+  private fanOutDue = true;
+  // Subscribers whose last claim filled every free slot: more may be due once one frees up.
+  private readonly backlog = new Set<string>();
+  // Local emits not yet seen by a fan-out. The emitting transaction commits after `emit`
+  // returns, so the poll it wakes can run before the row is visible; until the window passes,
+  // an empty fan-out is retried after a short pause instead of waiting for the interval.
+  private unseen = { count: 0, until: 0, pauseMs: RECHECK_MIN_MS };
+  private stopListening?: () => void;
+  // Successes waiting to be written, one UPDATE for all of them once the write before finishes:
+  // one transaction per delivery was the ceiling on PGlite's single connection.
+  private delivered?: { ids: string[]; written: Promise<unknown> };
+  private writing: Promise<unknown> = Promise.resolve();
   private readonly inFlight = new Map<string, { subscriber: string; abort: AbortController; done: Promise<void> }>();
 
   constructor(
@@ -56,50 +85,107 @@ export class Dispatcher {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    this.schedule();
+    this.stopListening = onEmitted((count) => {
+      this.unseen = { count: this.unseen.count + count, until: Date.now() + RECHECK_WINDOW_MS, pauseMs: RECHECK_MIN_MS };
+      this.fanOutDue = true;
+      this.wake();
+    });
+    this.fanOutDue = true;
+    this.wake();
   }
 
   /** Stops polling, interrupts in-flight deliveries and hands their claims back for the next start. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopListening?.();
     clearTimeout(this.timer);
+    this.timerAt = Number.POSITIVE_INFINITY;
     await this.tick;
     for (const { abort } of this.inFlight.values()) abort.abort(new Error("dispatcher stopping"));
     await Promise.all([...this.inFlight.values()].map((f) => f.done));
   }
 
-  /** One poll: fan out what is new, then start every due delivery there is room for. */
+  /** One poll: fan out what is new (when due), then start every due delivery there is room for. */
   private async runOnce(): Promise<void> {
+    const fanOut = this.fanOutDue;
+    this.fanOutDue = false;
     try {
-      await this.db.asPlatform((tx) => fanOutEvents(tx, (type) => this.bus.subscribersFor(type), FAN_OUT_BATCH));
       const claimed = await this.db.asPlatform(async (tx) => {
+        // One transaction for both steps: rows fanned out here are claimable in the same one.
+        const fanned = fanOut ? await fanOutEvents(tx, (type) => this.bus.subscribersFor(type), FAN_OUT_BATCH) : 0;
         const rows: ClaimedDelivery[] = [];
         for (const name of this.bus.names()) {
           const room = MAX_IN_FLIGHT - this.inFlightOf(name);
-          if (room > 0) rows.push(...(await claimDueDeliveries(tx, name, room, this.config.BR_EVENTS_LEASE_MS)));
+          if (room <= 0) continue;
+          const got = await claimDueDeliveries(tx, name, room, this.config.BR_EVENTS_LEASE_MS);
+          if (got.length === room) this.backlog.add(name);
+          else this.backlog.delete(name);
+          rows.push(...got);
         }
         const events = rows.length ? await findEvents(tx, [...new Set(rows.map((r) => r.event_id))]) : [];
-        return { rows, events: new Map(events.map((e) => [e.id, e])) };
+        return { fanned, rows, events: new Map(events.map((e) => [e.id, e])) };
       });
+      if (fanOut) this.noteFanOut(claimed.fanned);
       for (const row of claimed.rows) {
         this.deliver(row, claimed.events.get(row.event_id)!);
       }
     } catch (err) {
+      if (fanOut) this.fanOutDue = true;
       this.log.warn({ err }, "event dispatch poll failed");
     }
   }
 
-  private schedule(): void {
+  private noteFanOut(fanned: number): void {
+    // A full batch: more is waiting in the outbox right now.
+    if (fanned === FAN_OUT_BATCH) this.fanOutDue = true;
+    const u = this.unseen;
+    if (u.count === 0) return;
+    u.count = Math.max(0, u.count - fanned);
+    if (u.count === 0 || Date.now() > u.until) {
+      // Seen, or rolled back, or fanned out by another instance: the interval covers the rest.
+      this.unseen = { count: 0, until: 0, pauseMs: RECHECK_MIN_MS };
+    } else if (fanned === 0) {
+      this.wakeIn(u.pauseMs, true);
+      u.pauseMs = Math.min(u.pauseMs * 2, RECHECK_MAX_MS);
+    }
+  }
+
+  /** Polls as soon as possible; a poll under way runs once more afterwards. */
+  private wake(): void {
     if (this.stopped) return;
+    if (this.tick) {
+      this.again = true;
+      return;
+    }
+    // A timer already set stays: a pending recheck or due retry must still fire after this poll.
+    // Deliveries started by the poll inherit the untracked context, handlers' queries included.
+    this.tick = this.db
+      .untracked(() => this.runOnce())
+      .finally(() => {
+        this.tick = undefined;
+        if (this.again || this.fanOutDue) {
+          this.again = false;
+          // setImmediate, not a direct call: a long backlog must not starve the event loop.
+          setImmediate(() => this.wake());
+        } else {
+          this.wakeIn(this.config.BR_EVENTS_POLL_MS, true);
+        }
+      });
+  }
+
+  /** Polls in `ms` unless a poll is due sooner anyway; `fanOut` makes that poll scan the outbox. */
+  private wakeIn(ms: number, fanOut = false): void {
+    if (this.stopped) return;
+    const at = Date.now() + ms;
+    if (at >= this.timerAt) return;
+    clearTimeout(this.timer);
+    this.timerAt = at;
     this.timer = setTimeout(() => {
-      // Deliveries started by the poll inherit the untracked context, handlers' queries included.
-      this.tick = this.db
-        .untracked(() => this.runOnce())
-        .finally(() => {
-          this.tick = undefined;
-          this.schedule();
-        });
-    }, this.config.BR_EVENTS_POLL_MS);
+      this.timerAt = Number.POSITIVE_INFINITY;
+      // The interval tick always scans the outbox: other instances' emits only arrive this way.
+      if (fanOut) this.fanOutDue = true;
+      this.wake();
+    }, ms);
     this.timer.unref();
   }
 
@@ -112,7 +198,13 @@ export class Dispatcher {
   private deliver(row: ClaimedDelivery, event: PlatformEvent): void {
     const abort = new AbortController();
     const signal = AbortSignal.any([abort.signal, AbortSignal.timeout(this.config.BR_EVENTS_TIMEOUT_MS)]);
-    const done = this.attempt(row, event, signal, abort.signal).finally(() => this.inFlight.delete(row.id));
+    const done = this.attempt(row, event, signal, abort.signal).finally(() => {
+      this.inFlight.delete(row.id);
+      // A subscriber with a backlog gets its next claim now, not at the interval: once half its
+      // slots are free, so that one claim fills several (a claim per delivery doubled the
+      // transactions, and PGlite has one connection).
+      if (this.backlog.has(row.subscriber) && this.inFlightOf(row.subscriber) <= MAX_IN_FLIGHT / 2) this.wake();
+    });
     this.inFlight.set(row.id, { subscriber: row.subscriber, abort, done });
   }
 
@@ -135,25 +227,53 @@ export class Dispatcher {
       error = err;
     }
     try {
-      await this.db.asPlatform((tx) => this.record(tx, row, error, shutdown.aborted));
+      if (error === undefined) {
+        await this.markDelivered(row.id);
+        return;
+      }
+      const retryInMs = await this.db.asPlatform((tx) => this.record(tx, row, error, shutdown.aborted));
+      // Claimed only once next_at has passed (Retry-After is honoured): polled then, after the
+      // commit, rather than at the next interval.
+      if (retryInMs !== undefined && retryInMs < this.config.BR_EVENTS_POLL_MS) this.wakeIn(retryInMs + DUE_SLACK_MS);
     } catch (err) {
       // The claim's lease runs out and the delivery is retried: at least once, never lost.
       this.log.warn({ err, deliveryId: row.id }, "could not record a delivery result");
     }
   }
 
-  private record(tx: Tx, row: ClaimedDelivery, error: unknown, interrupted: boolean) {
-    if (error === undefined) return markDelivered(tx, row.id);
-    if (interrupted) return releaseDelivery(tx, row.id);
+  /** Resolves once `id` is stored as delivered, in the batch being gathered while the last one is written. */
+  private markDelivered(id: string): Promise<unknown> {
+    if (!this.delivered) {
+      const ids: string[] = [];
+      const written = this.writing.then(() => {
+        // From here on, successes gather for the next write.
+        this.delivered = undefined;
+        return this.db.asPlatform((tx) => markDelivered(tx, ids));
+      });
+      this.writing = written.catch(() => undefined);
+      this.delivered = { ids, written };
+    }
+    this.delivered.ids.push(id);
+    return this.delivered.written;
+  }
+
+  /** Stores a failed or interrupted attempt; returns the delay of the retry it scheduled, if any. */
+  private async record(tx: Tx, row: ClaimedDelivery, error: unknown, interrupted: boolean): Promise<number | undefined> {
+    if (interrupted) {
+      await releaseDelivery(tx, row.id);
+      return undefined;
+    }
     const message = error instanceof Error ? error.message : String(error);
     const log = { deliveryId: row.id, subscriber: row.subscriber, attempt: row.attempts, error: message };
     if (row.attempts >= this.config.BR_EVENTS_MAX_ATTEMPTS) {
       this.log.error(log, "event delivery failed for good");
-      return markFailed(tx, row.id, message);
+      await markFailed(tx, row.id, message);
+      return undefined;
     }
     const { BR_EVENTS_BACKOFF_BASE_MS: base, BR_EVENTS_BACKOFF_MAX_MS: max } = this.config;
     const delay = error instanceof RetryLaterError ? error.retryAfterMs : backoffMs(row.attempts, base, max);
     this.log.warn({ ...log, retryInMs: Math.round(delay) }, "event delivery failed, will retry");
-    return scheduleRetry(tx, row.id, delay, message);
+    await scheduleRetry(tx, row.id, delay, message);
+    return delay;
   }
 }

@@ -96,11 +96,11 @@ export function eventField<T extends EventType>(_type: T, field: keyof EventMap[
   return sql<string | null>`(data->>${sql.lit(field)})`;
 }
 
-export function markDelivered(tx: Tx, id: string) {
+export function markDelivered(tx: Tx, ids: readonly string[]) {
   return tx
     .updateTable("event_deliveries")
     .set({ status: "delivered", delivered_at: sql`now()`, last_error: null })
-    .where("id", "=", id)
+    .where("id", "in", ids)
     .execute();
 }
 

@@ -198,7 +198,10 @@ describe.each(ENGINES)("restart on %s", (engine: EngineName) => {
     await waitFor("deliveries in flight", () => first.calls.length >= 1);
     await a.close();
 
-    const idle = await start([probe("t-restart", ["tenant.signup"]).subscriber], { BR_EVENTS_POLL_MS: "600000" });
+    // Its dispatcher stopped before the writes (an emit would wake it): the claims its first poll
+    // took from the hanging probe are handed back, and the two new events stay undispatched.
+    const idle = await start([probe("t-restart", ["tenant.signup"], () => "hang").subscriber], { BR_EVENTS_POLL_MS: "600000" });
+    await idle.deps.dispatcher.stop();
     await register(idle, 2);
     await idle.close();
 

@@ -39,13 +39,60 @@ export interface Invalidation {
   tenantIds?: readonly string[];
 }
 
+export interface KeyCacheStats {
+  /** Look-ups answered from the cache (a remembered "unknown" included) since start. */
+  hits: number;
+  misses: number;
+  entries: number;
+}
+
+type Entry = { record: KeyRecord | null };
+
+/** hash sets by key id or tenant id: what one invalidation must drop, without a scan. */
+class HashIndex {
+  private readonly byId = new Map<string, Set<string>>();
+
+  add(id: string, hash: string): void {
+    const hashes = this.byId.get(id);
+    if (hashes) hashes.add(hash);
+    else this.byId.set(id, new Set([hash]));
+  }
+
+  remove(id: string, hash: string): void {
+    const hashes = this.byId.get(id);
+    if (!hashes?.delete(hash)) return;
+    if (hashes.size === 0) this.byId.delete(id);
+  }
+
+  /** A copy: the caller deletes entries, whose dispose callback edits the set. */
+  hashes(id: string): string[] {
+    return [...(this.byId.get(id) ?? [])];
+  }
+
+  /** Ids indexed; the tests check that evicted entries leave no trace. */
+  size(): number {
+    return this.byId.size;
+  }
+
+  clear(): void {
+    this.byId.clear();
+  }
+}
+
 /**
  * Per-instance cache of API-key look-ups (hash → key, user and tenant status), so a warm request
  * costs no database query. Revocation and suspension invalidate it here and, through the shared
  * cache's broadcast (Redis pub/sub), on every other instance.
  */
 export class KeyCache {
-  private readonly entries: LRUCache<string, { record: KeyRecord | null }>;
+  private readonly entries: LRUCache<string, Entry>;
+  // Kept in step with `entries` by its dispose callback (eviction, expiry, delete, replacement),
+  // so invalidation costs the entries it removes, not the cache's size (100k keys: a full scan
+  // took ~170 ms per suspension, on the event loop).
+  private readonly byKey = new HashIndex();
+  private readonly byTenant = new HashIndex();
+  private hits = 0;
+  private misses = 0;
   // Bumped by every invalidation; a look-up that started before one must not store its result,
   // or a suspension racing a cold look-up would be undone until the entry expires.
   private generation = 0;
@@ -61,8 +108,18 @@ export class KeyCache {
     private readonly shared: SharedCache,
     ttlMs: number,
     private readonly log?: Logger,
+    max = 100_000,
   ) {
-    this.entries = new LRUCache({ max: 100_000, ttl: ttlMs });
+    this.entries = new LRUCache<string, Entry>({
+      max,
+      ttl: ttlMs,
+      // Synchronous, inside set/delete/get: the index never lists a hash the cache no longer holds.
+      dispose: ({ record }, hash) => {
+        if (!record) return;
+        this.byKey.remove(record.keyId, hash);
+        this.byTenant.remove(record.tenantId, hash);
+      },
+    });
   }
 
   async start(): Promise<void> {
@@ -78,7 +135,20 @@ export class KeyCache {
 
   /** undefined: not cached; null: known not to exist. */
   get(hash: string): KeyRecord | null | undefined {
-    return this.entries.get(hash)?.record;
+    const entry = this.entries.get(hash);
+    if (entry) this.hits++;
+    else this.misses++;
+    return entry?.record;
+  }
+
+  /** Counted on `get`; entries include remembered unknown hashes. */
+  stats(): KeyCacheStats {
+    return { hits: this.hits, misses: this.misses, entries: this.entries.size };
+  }
+
+  /** How many key ids and tenant ids the invalidation index holds (for tests). */
+  indexSize(): { keys: number; tenants: number } {
+    return { keys: this.byKey.size(), tenants: this.byTenant.size() };
   }
 
   currentGeneration(): number {
@@ -88,7 +158,12 @@ export class KeyCache {
   /** Stores the result of a look-up begun at `generation`, unless something was invalidated since. */
   set(hash: string, record: KeyRecord | null, generation: number): void {
     if (!this.live || generation !== this.generation) return;
+    // A replaced entry's dispose runs inside set, before the new one is indexed.
     this.entries.set(hash, { record }, record ? undefined : { ttl: NEGATIVE_TTL_MS });
+    if (record && this.entries.has(hash)) {
+      this.byKey.add(record.keyId, hash);
+      this.byTenant.add(record.tenantId, hash);
+    }
   }
 
   /**
@@ -154,6 +229,8 @@ export class KeyCache {
   clear(): void {
     this.generation++;
     this.entries.clear();
+    this.byKey.clear();
+    this.byTenant.clear();
     this.loads.clear();
   }
 
@@ -191,11 +268,7 @@ export class KeyCache {
     this.generation++;
     // A load begun before this change read the old state: later misses must not join it.
     this.loads.clear();
-    for (const [hash, { record }] of this.entries.entries()) {
-      if (!record) continue;
-      if (message.kind === "key" ? record.keyId === message.id : record.tenantId === message.id) {
-        this.entries.delete(hash);
-      }
-    }
+    // Each delete's dispose takes the hash out of both indexes.
+    for (const hash of (message.kind === "key" ? this.byKey : this.byTenant).hashes(message.id)) this.entries.delete(hash);
   }
 }

@@ -1,0 +1,140 @@
+/**
+ * Outbox throughput: deliveries per second to one subscriber whose receiver answers at once — a
+ * webhook-style subscriber POSTing each event to a fake receiver on 127.0.0.1 — with the
+ * dispatcher's default settings (BR_EVENTS_POLL_MS 1000, 8 in flight per subscriber). Before
+ * issue 15 §3 this was 8 per poll interval: 8/s whatever the receiver did. Target: ≥ 500/s.
+ *   npm run bench:outbox   (BENCH_EVENTS events per run, BENCH_BATCH per emitting transaction;
+ *                           PostgreSQL too when DATABASE_URL is set)
+ *
+ * In process: the server, the emitter and the receiver share the event loop, so the figure is a
+ * floor for the dispatcher alone. The clock runs from the first emit to the last receipt.
+ */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { loadavg } from "node:os";
+import { Writable } from "node:stream";
+import { machine, writeSection } from "./lib/report.js";
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? (process.env.BENCH_QUICK === "1" ? 500 : 3000));
+const BATCH = Number(process.env.BENCH_BATCH ?? 50);
+// Imported late: the test support reads the service URLs when it loads.
+const { loadConfig } = await import("../packages/server/src/config.js");
+const { createLogger } = await import("../packages/server/src/logger.js");
+const { startServer } = await import("../packages/server/src/server.js");
+const { emit } = await import("../packages/server/src/events/outbox.js");
+const { createTestDatabase } = await import("../packages/server/test/support/databases.js");
+type Subscriber = import("../packages/server/src/events/bus.js").Subscriber;
+
+/** The receiver: 200 at once, counting what arrived and when the last one did. */
+async function startReceiver() {
+  let received = 0;
+  let lastAt = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      received++;
+      lastAt = performance.now();
+      res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    received: () => received,
+    lastAt: () => lastAt,
+    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+  };
+}
+
+function webhook(url: string): Subscriber {
+  return {
+    name: "bench-webhook",
+    patterns: ["tenant.claimed"],
+    async handle(event, ctx) {
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", "idempotency-key": ctx.deliveryId },
+        body: JSON.stringify(event),
+        signal: ctx.signal,
+      });
+      await res.arrayBuffer();
+      if (!res.ok) throw new Error(`receiver answered ${res.status}`);
+    },
+  };
+}
+
+const data = (n: number) => ({
+  tenantId: "00000000-0000-4000-8000-000000000001",
+  tenantSlug: `bench-${n}`,
+  tenantName: "Bench",
+  subject: `bench-${n}`,
+  email: null,
+  role: "member" as const,
+  via: "token" as const,
+  kind: "link" as const,
+});
+
+async function run(engine: "pglite" | "postgres") {
+  const database = await createTestDatabase(engine);
+  const receiver = await startReceiver();
+  const silent = new Writable({ write: (_c, _e, done) => done() });
+  const config = loadConfig({
+    NODE_ENV: "production",
+    PORT: "0",
+    HOST: "127.0.0.1",
+    BR_DATA_DIR: "memory://",
+    BR_AUTH_JWT_SECRET: "bench-secret-bench-secret-bench-secret",
+    BR_PUBLIC_URL: "http://br.bench",
+    REDIS_URL: "",
+    ...database.env,
+  });
+  const server = await startServer(config, createLogger("warn", silent), { subscribers: [webhook(receiver.url)] });
+  try {
+    const start = performance.now();
+    for (let sent = 0; sent < EVENTS; sent += BATCH) {
+      await server.deps.db.asPlatform(async (tx) => {
+        for (let i = sent; i < Math.min(EVENTS, sent + BATCH); i++) await emit(tx, "tenant.claimed", data(i));
+      });
+    }
+    const emittedMs = performance.now() - start;
+    const deadline = Date.now() + 120_000;
+    while (receiver.received() < EVENTS) {
+      if (Date.now() > deadline) throw new Error(`only ${receiver.received()} of ${EVENTS} delivered in 120 s`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const totalMs = receiver.lastAt() - start;
+    return { engine, perSecond: (EVENTS / totalMs) * 1000, totalMs, emittedMs, pollMs: config.BR_EVENTS_POLL_MS };
+  } finally {
+    await server.close();
+    await receiver.close();
+    await database.drop();
+  }
+}
+
+const RUNS = process.env.BENCH_QUICK === "1" ? 1 : 3;
+
+/** The median run by deliveries/s, of RUNS runs on one engine: the figure is noisy on a shared host. */
+async function medianRun(engine: "pglite" | "postgres") {
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await run(engine));
+  runs.sort((a, b) => a.perSecond - b.perSecond);
+  return { ...runs[Math.floor(runs.length / 2)]!, all: runs.map((r) => Math.round(r.perSecond)) };
+}
+
+const load = loadavg()[0]!;
+const results = [await medianRun("pglite")];
+if (process.env.DATABASE_URL) results.push(await medianRun("postgres"));
+const lines = [
+  "## Outbox throughput (`npm run bench:outbox`)",
+  "",
+  `${machine()}, load ${load.toFixed(2)} before the run. ${EVENTS} events, ${BATCH} per emitting transaction, one webhook subscriber to an instant receiver on 127.0.0.1, default dispatcher settings; median of ${RUNS} runs (all runs in brackets).`,
+  "",
+  "| engine | deliveries/s | runs | all delivered after | emitting took | poll interval |",
+  "|---|---:|---:|---:|---:|---:|",
+  ...results.map(
+    (r) =>
+      `| ${r.engine} | ${Math.round(r.perSecond)} | [${r.all.join(", ")}] | ${Math.round(r.totalMs)} ms | ${Math.round(r.emittedMs)} ms | ${r.pollMs} ms |`,
+  ),
+];
+console.log(lines.join("\n"));
+if (process.env.BENCH_QUICK !== "1") await writeSection("outbox", lines.join("\n"));
