@@ -6,8 +6,9 @@ import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from "kyse
  * borrower at a time: a transaction's BEGIN … COMMIT is never interleaved with another caller's
  * statements. (Kysely's own PGlite dialect needs Node 22; decisions.md #107.)
  */
-export function pglitePool(pglite: PGlite): PostgresPool {
+export function pglitePool(pglite: PGlite): PostgresPool & { inUse(): number } {
   let tail = Promise.resolve();
+  let borrowed = 0;
   const client = (release: () => void) =>
     ({
       async query<R>(text: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> {
@@ -22,11 +23,16 @@ export function pglitePool(pglite: PGlite): PostgresPool {
       let release!: () => void;
       const previous = tail;
       tail = new Promise<void>((resolve) => {
-        release = resolve;
+        release = () => {
+          borrowed--;
+          resolve();
+        };
       });
       await previous;
+      borrowed++;
       return client(release);
     },
+    inUse: () => borrowed,
     async end() {
       await pglite.close();
     },
