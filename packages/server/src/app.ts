@@ -1,4 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import type { Deps } from "./deps.js";
 import type { App, AppEnv } from "./http/context.js";
@@ -6,6 +7,7 @@ import { AppError, PayloadTooLargeError } from "./errors/index.js";
 import { errorResponse, notFoundRoute } from "./http/errors.js";
 import { accessLog } from "./http/middleware/access-log.js";
 import { limitBody } from "./http/middleware/body-limit.js";
+import { countRequests } from "./http/middleware/metrics.js";
 import { OPENAPI_INFO } from "./http/openapi.js";
 import { registerAdminRoutes } from "./http/routes/admin.js";
 import { registerProposalRoutes } from "./http/routes/admin-proposals.js";
@@ -20,7 +22,9 @@ import { registerDocs } from "./http/routes/docs.js";
 import { registerHealth } from "./http/routes/health.js";
 import { registerIdentityBridge } from "./http/routes/identity-bridge.js";
 import { registerMcp } from "./http/routes/mcp.js";
+import { registerMetrics } from "./http/routes/metrics.js";
 import { registerRegistration } from "./http/routes/register.js";
+import { registerRoot } from "./http/routes/root.js";
 import { registerSlackWebhook } from "./http/routes/slack-webhook.js";
 import { registerTenantRoutes } from "./http/routes/tenant.js";
 import { registerUsageRoutes } from "./http/routes/usage.js";
@@ -40,8 +44,26 @@ export function createApp(deps: Deps): App {
     },
   });
 
+  app.use(countRequests(deps.metrics));
   app.use(requestId({ headerName: "x-br-request-id" }));
+  // OpenAI's clients read their request id from x-request-id: one id, under both names.
+  app.use(async (c, next) => {
+    c.header("x-request-id", c.get("requestId"));
+    await next();
+  });
   app.use(accessLog(deps.log));
+  if (deps.config.BR_CORS_ORIGINS.length > 0) {
+    const origins = deps.config.BR_CORS_ORIGINS;
+    app.use(
+      "/v1/*",
+      cors({
+        origin: origins.includes("*") ? "*" : origins,
+        allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
+        exposeHeaders: ["x-request-id", "x-br-request-id", "x-br-overhead-ms", "retry-after"],
+        maxAge: 600,
+      }),
+    );
+  }
   app.use(
     limitBody(deps.config.BR_MAX_BODY_BYTES, () => {
       throw new PayloadTooLargeError(deps.config.BR_MAX_BODY_BYTES);
@@ -62,7 +84,9 @@ export function createApp(deps: Deps): App {
     description: "OIDC access token of a signed-in human",
   });
 
+  registerRoot(app);
   registerHealth(app, deps);
+  registerMetrics(app, deps);
   // Admin routes first: their own middleware stack, ahead of any tenant /v1/* chain.
   registerAdminRoutes(app, deps);
   registerProposalRoutes(app, deps);

@@ -47,6 +47,11 @@ const envSchema = z
       .min(1024)
       .default(1024 * 1024),
     BR_TRUST_PROXY: bool.default(false),
+    // Browser origins allowed to call /v1/* (comma-separated, or *); unset: no CORS answer at all.
+    BR_CORS_ORIGINS: csv,
+    // /metrics needs this bearer token; without one it is served only on BR_METRICS_PORT, if set.
+    BR_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+    BR_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     BR_AUTH_JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
     BR_AUTH_JWKS_URL: optionalUrl,
     BR_AUTH_ISSUER: z.string().optional(),

@@ -21,6 +21,7 @@ import { Dispatcher } from "./events/dispatcher.js";
 import { startProposalSweeper } from "./services/admin/proposal-sweeper.js";
 import { builtInSubscribers } from "./events/subscribers.js";
 import { createMailTransport } from "./integrations/email/transport.js";
+import { Metrics } from "./metrics/registry.js";
 
 /** Everything a request, a tool or a background job may need; built once, closed once. */
 export interface Deps {
@@ -44,6 +45,8 @@ export interface Deps {
   events: EventBus;
   dispatcher: Dispatcher;
   verifyJwt: VerifyJwt;
+  /** Prometheus counters and the collectors read at scrape time (`GET /metrics`). */
+  metrics: Metrics;
   /** Present only on the embedded default (no OIDC configured, not production). */
   devSigner: DevSigner | null;
   close(): Promise<void>;
@@ -117,6 +120,7 @@ export async function buildDeps(config: Config, log: Logger, options: BuildOptio
     dispatcher,
     devSigner,
     verifyJwt: createJwtVerifier(config, devSigner),
+    metrics: new Metrics({ db, keyCache, meter }),
     async close() {
       await keyUsage.stop();
       // After the server stopped taking requests, before the database goes: no usage is lost.

@@ -19,16 +19,22 @@ const engine = server.deps.db.engine === "pglite" ? `PGlite in ${config.BR_DATA_
 log.info({ url: server.url, database: engine, cache: server.deps.cache.kind }, "BrainstormRouter is listening");
 const invite = await ensureQuickstartInvite(server.deps);
 const inviteField = invite ? `"invite_code":"${invite}",` : "";
+const adminHint =
+  config.platformAdminIds.size > 0
+    ? `${config.platformAdminIds.size} configured (BRAINSTORMROUTER_PLATFORM_ADMIN_IDS)`
+    : "set BRAINSTORMROUTER_PLATFORM_ADMIN_IDS to your sign-in subject or user id" +
+      (config.authMode === "development" ? " (development sign-in: dev:<email>)" : "");
+const signIn =
+  config.authMode === "development"
+    ? `\n  Sign in           brainstormrouter login --email you@example.com   (development sign-in, any email)`
+    : "";
 console.log(`
   BrainstormRouter  ${server.url}
+  Dashboard         ${server.url}/dashboard/
   API reference     ${server.url}/docs
   Register a tenant curl -X POST ${server.url}/v1/register -H 'content-type: application/json' \\
                       -d '{${inviteField}"tenant_name":"My Lab","admin_email":"me@example.com","accept_tos":true}'
-  Admin API         set BRAINSTORMROUTER_PLATFORM_ADMIN_IDS to your sign-in subject or user id${
-    config.authMode === "development"
-      ? ` (development sign-in: dev:<email>),\n                    then get a token: curl -X POST ${server.url}/auth/dev/sign-in -H 'content-type: application/json' -d '{"email":"you@example.com"}'`
-      : ""
-  }
+  Platform admins   ${adminHint}${signIn}${server.metricsPort === null ? "" : `\n  Metrics           http://${config.host}:${server.metricsPort}/metrics`}
 `);
 
 let stopping = false;

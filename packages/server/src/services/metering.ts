@@ -21,6 +21,8 @@ const OPEN_STREAMS_WAIT_MS = 2_000;
  */
 export class UsageMeter {
   private buffer: UsageEvent[] = [];
+  /** When the oldest event still in the buffer was recorded (the batch lag /metrics reports). */
+  private oldestBufferedAt: number | null = null;
   private timer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
   // Streams still being relayed: they are metered when they end, which may be during shutdown.
@@ -39,8 +41,14 @@ export class UsageMeter {
   }
 
   record(event: UsageEvent): void {
+    this.oldestBufferedAt ??= Date.now();
     this.buffer.push(sanitised(event));
     if (this.buffer.length >= this.options.batchSize) void this.flush();
+  }
+
+  /** Events not yet written, and for how long the oldest of them has waited. */
+  backlog(): { events: number; lagMs: number } {
+    return { events: this.buffer.length, lagMs: this.oldestBufferedAt === null ? 0 : Date.now() - this.oldestBufferedAt };
   }
 
   /** Writes everything recorded so far; concurrent calls are serialised. */
@@ -77,6 +85,8 @@ export class UsageMeter {
     const pending: UsageEvent[][] = [];
     for (let i = 0; i < this.buffer.length; i += ROWS_PER_INSERT) pending.unshift(this.buffer.slice(i, i + ROWS_PER_INSERT));
     this.buffer = [];
+    const bufferedSince = this.oldestBufferedAt;
+    this.oldestBufferedAt = null;
     let dropped = 0;
     let refusal: unknown;
     try {
@@ -101,6 +111,7 @@ export class UsageMeter {
       });
     } catch (err) {
       this.buffer = pending.reverse().flat().concat(this.buffer);
+      this.oldestBufferedAt = bufferedSince;
       const overflow = this.buffer.length - MAX_BUFFERED;
       if (overflow > 0) this.buffer.splice(0, overflow);
       this.log.warn({ err, pending: this.buffer.length, dropped: Math.max(0, overflow) }, "could not write usage events; will retry");

@@ -26,6 +26,12 @@ export const CREDENTIAL_ERRORS = defineErrorCodes({
     message: "This API key has expired.",
     meaning: "The API key is past its expiry.",
   },
+  metrics_token_required: {
+    status: 401,
+    type: "authentication_error",
+    message: "Send the metrics token as 'Authorization: Bearer <BR_METRICS_TOKEN>'.",
+    meaning: "`GET /metrics` was called without the configured BR_METRICS_TOKEN.",
+  },
   missing_token: {
     status: 401,
     type: "authentication_error",
