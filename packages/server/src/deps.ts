@@ -90,17 +90,18 @@ export async function buildDeps(config: Config, log: Logger, options: BuildOptio
 
   const keyCache = new KeyCache(cache, config.BR_KEY_CACHE_TTL_MS, log);
   await keyCache.start();
-  const keyUsage = new KeyUsageTracker(db, log);
+  // Background work gets the uncounted view of the pool: queryCount measures request paths only.
+  const keyUsage = new KeyUsageTracker(db.background, log);
   keyUsage.start();
   const providers = new ProviderRegistry(config.BR_PROVIDERS);
-  const meter = new UsageMeter(db, log, { flushIntervalMs: config.BR_USAGE_FLUSH_MS, batchSize: 1_000 });
+  const meter = new UsageMeter(db.background, log, { flushIntervalMs: config.BR_USAGE_FLUSH_MS, batchSize: 1_000 });
   meter.start();
   const events = new EventBus();
   const mail = createMailTransport(config, log);
-  for (const s of [...builtInSubscribers(config, db, mail, cache, log), ...(options.subscribers ?? [])]) events.subscribe(s);
-  const dispatcher = new Dispatcher(db, events, config, log);
+  for (const s of [...builtInSubscribers(config, db.background, mail, cache, log), ...(options.subscribers ?? [])]) events.subscribe(s);
+  const dispatcher = new Dispatcher(db.background, events, config, log);
   dispatcher.start();
-  const sweeper = startProposalSweeper(db, log, config.BR_PROPOSAL_SWEEP_MS);
+  const sweeper = startProposalSweeper(db.background, log, config.BR_PROPOSAL_SWEEP_MS);
 
   const devSigner = config.authMode === "development" ? await loadDevSigner(devKeyDir(config)) : null;
 
@@ -120,7 +121,7 @@ export async function buildDeps(config: Config, log: Logger, options: BuildOptio
     dispatcher,
     devSigner,
     verifyJwt: createJwtVerifier(config, devSigner),
-    metrics: new Metrics({ db, keyCache, meter }),
+    metrics: new Metrics({ db: db.background, keyCache, meter }),
     async close() {
       await keyUsage.stop();
       // After the server stopped taking requests, before the database goes: no usage is lost.

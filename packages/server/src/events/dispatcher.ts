@@ -158,19 +158,16 @@ export class Dispatcher {
       return;
     }
     // A timer already set stays: a pending recheck or due retry must still fire after this poll.
-    // Deliveries started by the poll inherit the untracked context, handlers' queries included.
-    this.tick = this.db
-      .untracked(() => this.runOnce())
-      .finally(() => {
-        this.tick = undefined;
-        if (this.again || this.fanOutDue) {
-          this.again = false;
-          // setImmediate, not a direct call: a long backlog must not starve the event loop.
-          setImmediate(() => this.wake());
-        } else {
-          this.wakeIn(this.config.BR_EVENTS_POLL_MS, true);
-        }
-      });
+    this.tick = this.runOnce().finally(() => {
+      this.tick = undefined;
+      if (this.again || this.fanOutDue) {
+        this.again = false;
+        // setImmediate, not a direct call: a long backlog must not starve the event loop.
+        setImmediate(() => this.wake());
+      } else {
+        this.wakeIn(this.config.BR_EVENTS_POLL_MS, true);
+      }
+    });
   }
 
   /** Polls in `ms` unless a poll is due sooner anyway; `fanOut` makes that poll scan the outbox. */

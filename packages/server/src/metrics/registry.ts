@@ -58,7 +58,7 @@ export class Metrics {
       registers,
       async collect() {
         this.reset();
-        for (const row of await db.untracked(() => db.asPlatform(undeliveredCounts))) {
+        for (const row of await db.asPlatform(undeliveredCounts)) {
           this.set({ subscriber: row.subscriber, status: row.status }, row.count);
         }
       },

@@ -30,6 +30,7 @@ export class UsageMeter {
   private streamsClosed?: () => void;
 
   constructor(
+    /** Database.background: a flush a request starts when the buffer fills is not its query. */
     private readonly db: Database,
     private readonly log: Logger,
     private readonly options: MeterOptions,
@@ -90,25 +91,22 @@ export class UsageMeter {
     let dropped = 0;
     let refusal: unknown;
     try {
-      // Platform scope: one batch holds many tenants' rows. Untracked: a flush that a full buffer
-      // starts from a request is still background work, not that request's query.
-      await this.db.untracked(async () => {
-        for (let rows = pending.at(-1); rows; rows = pending.at(-1)) {
-          try {
-            await this.db.asPlatform((tx) => insertUsageEvents(tx, rows));
-            pending.pop();
-          } catch (err) {
-            if (!refusesRow(err)) throw err;
-            // One bad row must not hold every tenant's metering back: halve until it stands alone.
-            pending.pop();
-            if (rows.length > 1) pending.push(rows.slice(rows.length >> 1), rows.slice(0, rows.length >> 1));
-            else {
-              dropped++;
-              refusal ??= err;
-            }
+      // Platform scope: one batch holds many tenants' rows.
+      for (let rows = pending.at(-1); rows; rows = pending.at(-1)) {
+        try {
+          await this.db.asPlatform((tx) => insertUsageEvents(tx, rows));
+          pending.pop();
+        } catch (err) {
+          if (!refusesRow(err)) throw err;
+          // One bad row must not hold every tenant's metering back: halve until it stands alone.
+          pending.pop();
+          if (rows.length > 1) pending.push(rows.slice(rows.length >> 1), rows.slice(0, rows.length >> 1));
+          else {
+            dropped++;
+            refusal ??= err;
           }
         }
-      });
+      }
     } catch (err) {
       this.buffer = pending.reverse().flat().concat(this.buffer);
       this.oldestBufferedAt = bufferedSince;

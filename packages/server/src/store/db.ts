@@ -1,5 +1,4 @@
 import { PGlite } from "@electric-sql/pglite";
-import { AsyncLocalStorage } from "node:async_hooks";
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
@@ -10,9 +9,6 @@ import { Kysely, PostgresDialect, sql, type Transaction } from "kysely";
 import pg from "pg";
 import { pglitePool } from "./pglite-pool.js";
 import type { DB } from "./schema.js";
-
-// Set while background work runs; the query counter skips it (see `untracked`).
-const untracked = new AsyncLocalStorage<true>();
 
 export type Engine = "pglite" | "postgres";
 export type Tx = Transaction<DB>;
@@ -50,6 +46,14 @@ export class Database {
   /** Queries sent since start; the hot-path tests and benchmarks read it to prove "no query once warm". */
   queryCount = 0;
 
+  /**
+   * The same pool through a Kysely that counts nothing, for background work (the dispatcher and
+   * its subscribers, usage and last-used writes, sweeps, scrapes): a poll landing between a test's
+   * two readings must not look like a query of the request. A separate instance rather than an
+   * AsyncLocalStorage flag, which turned on promise hooks for every promise of every request.
+   */
+  readonly background: Database;
+
   private constructor(
     readonly engine: Engine,
     readonly kysely: Kysely<DB>,
@@ -57,19 +61,23 @@ export class Database {
     private readonly closeImpl: () => Promise<void>,
     /** Connections checked out of the pool now (PGlite: its one session, 0 or 1). */
     readonly connectionsInUse: () => number,
-  ) {}
+    uncounted?: Kysely<DB>,
+  ) {
+    this.background = uncounted ? new Database(engine, uncounted, ownerSessionImpl, closeImpl, connectionsInUse) : this;
+  }
 
   static async open(options: DatabaseOptions): Promise<Database> {
     let db: Database;
     const log = () => {
-      if (!untracked.getStore()) db.queryCount++;
+      db.queryCount++;
     };
     if (options.databaseUrl) {
       const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
       // Without a listener, an idle connection the server drops would crash the process; the pool
       // replaces it on the next checkout.
       pool.on("error", (err) => options.onIdleError?.(err));
-      const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log });
+      const dialect = new PostgresDialect({ pool });
+      const kysely = new Kysely<DB>({ dialect, log });
       db = new Database(
         "postgres",
         kysely,
@@ -85,17 +93,20 @@ export class Database {
         },
         () => kysely.destroy(),
         () => pool.totalCount - pool.idleCount,
+        new Kysely<DB>({ dialect }),
       );
     } else {
       const pglite = await openPglite(options.dataDir);
       const pool = pglitePool(pglite);
-      const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log });
+      const dialect = new PostgresDialect({ pool });
+      const kysely = new Kysely<DB>({ dialect, log });
       db = new Database(
         "pglite",
         kysely,
         (fn) => fn(async (script) => lastRows(await pglite.exec(script))),
         () => kysely.destroy(),
         () => pool.inUse(),
+        new Kysely<DB>({ dialect }),
       );
     }
     return db;
@@ -123,14 +134,6 @@ export class Database {
       await sql`SELECT set_config('role', ${role}, true), set_config('br.tenant_id', ${tenantId}, true)`.execute(tx);
       return fn(tx);
     });
-  }
-
-  /**
-   * Runs background work (the event dispatcher) outside `queryCount`, which measures request
-   * paths: a poll landing between a test's two readings must not look like a query of the request.
-   */
-  untracked<T>(fn: () => Promise<T>): Promise<T> {
-    return untracked.run(true, fn);
   }
 
   /** One owner session running multi-statement scripts; only migrations use it. */

@@ -31,8 +31,7 @@ export class KeyUsageTracker {
     const ids = [...this.pending];
     this.pending = new Set();
     try {
-      // Background work: not counted as a request's query.
-      await this.db.untracked(() => this.db.asPlatform((tx) => touchLastUsed(tx, ids, new Date())));
+      await this.db.asPlatform((tx) => touchLastUsed(tx, ids, new Date()));
     } catch (err) {
       this.log.warn({ err }, "could not record key usage");
     }

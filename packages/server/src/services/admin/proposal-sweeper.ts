@@ -8,7 +8,7 @@ import { sweepExpiredProposals } from "./proposals.js";
  */
 export function startProposalSweeper(db: Database, log: Logger, intervalMs: number): { stop(): void } {
   const timer = setInterval(() => {
-    db.untracked(() => sweepExpiredProposals({ db })).catch((err: unknown) => log.warn({ err }, "proposal expiry sweep failed"));
+    sweepExpiredProposals({ db }).catch((err: unknown) => log.warn({ err }, "proposal expiry sweep failed"));
   }, intervalMs);
   timer.unref();
   return { stop: () => clearInterval(timer) };
