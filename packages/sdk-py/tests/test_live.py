@@ -1,4 +1,5 @@
 """The sync and async clients against a live server (BR_TEST_BASE_URL, started by npm test)."""
+import base64
 import unittest
 
 from brainstormrouter import (
@@ -104,6 +105,22 @@ class SyncLiveTest(unittest.TestCase):
         self.assertGreater(len(chunks), 2)
         self.assertIn("stream me", "".join(c["choices"][0]["delta"].get("content", "") for c in chunks if c["choices"]))
 
+    def test_model_retrieve_and_embeddings(self) -> None:
+        _, client = self.tenant()
+        self.assertEqual(client.models.retrieve("echo")["owned_by"], "echo")
+        self.assertEqual(client.models.retrieve("echo/echo")["id"], "echo/echo")
+        with self.assertRaises(NotFoundError):
+            client.models.retrieve("openai/no-such-model")
+        completion = client.chat.completions.create(model="echo", messages=[{"role": "user", "content": "fp"}], n=2)
+        self.assertEqual(completion["system_fingerprint"], "fp_brainstormrouter_echo")
+        self.assertEqual([c["index"] for c in completion["choices"]], [0, 1])
+        embeddings = client.embeddings.create(model="echo", input=["red apple", "green apple"], dimensions=8)
+        self.assertEqual([len(e["embedding"]) for e in embeddings["data"]], [8, 8])
+        self.assertEqual(embeddings["usage"], {"prompt_tokens": 4, "total_tokens": 4})
+        with self.assertRaises(BadRequestError) as refused:
+            client.embeddings.create(model="echo", input="x", truncate="END")
+        self.assertEqual(refused.exception.code, "unsupported_parameter")
+
     def test_admin_by_access_token(self) -> None:
         by_token = self.anonymous.with_options(access_token=ADMIN_TOKEN)
         self.assertTrue(by_token.admin.list_tenants().data)
@@ -145,6 +162,13 @@ class AsyncLiveTest(unittest.IsolatedAsyncioTestCase):
         stream = await client.chat.completions.create(model="echo", messages=[{"role": "user", "content": "async stream"}], stream=True)
         text = "".join([c["choices"][0]["delta"].get("content", "") async for c in stream if c["choices"]])
         self.assertIn("async stream", text)
+
+    async def test_async_model_retrieve_and_embeddings(self) -> None:
+        _, client = await self.tenant()
+        self.assertEqual((await client.models.retrieve("echo"))["object"], "model")
+        embeddings = await client.embeddings.create(model="echo", input="async text", encoding_format="base64")
+        self.assertIsInstance(embeddings["data"][0]["embedding"], str)
+        self.assertEqual(len(base64.b64decode(embeddings["data"][0]["embedding"])), 64 * 4)
 
     async def test_async_pages_and_errors(self) -> None:
         await self.tenant(pending=True)

@@ -19,10 +19,12 @@ import { registerDashboard } from "./http/routes/dashboard.js";
 import { registerDashboardManagement } from "./http/routes/dashboard-management.js";
 import { registerDevSignIn } from "./http/routes/dev-sign-in.js";
 import { registerDocs } from "./http/routes/docs.js";
+import { registerEmbeddingRoutes } from "./http/routes/embeddings.js";
 import { registerHealth } from "./http/routes/health.js";
 import { registerIdentityBridge } from "./http/routes/identity-bridge.js";
 import { registerMcp } from "./http/routes/mcp.js";
 import { registerMetrics } from "./http/routes/metrics.js";
+import { registerModelRoutes } from "./http/routes/models.js";
 import { registerRegistration } from "./http/routes/register.js";
 import { registerRoot } from "./http/routes/root.js";
 import { registerSlackWebhook } from "./http/routes/slack-webhook.js";
@@ -100,6 +102,8 @@ export function createApp(deps: Deps): App {
   registerDashboardManagement(app, deps);
   registerDevSignIn(app, deps);
   registerChatRoutes(app, deps);
+  registerModelRoutes(app, deps);
+  registerEmbeddingRoutes(app, deps);
   registerUsageRoutes(app, deps);
   registerDashboard(app, deps);
 

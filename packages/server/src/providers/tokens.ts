@@ -1,10 +1,26 @@
+const TOKEN = /[\p{L}\p{N}_]+|[^\s\p{L}\p{N}_]/gu;
+
 /**
  * A deterministic token estimate for streams whose upstream reports no usage and for the echo
  * provider: words and punctuation marks, each one token. No model's tokenizer is bundled; the
  * figure is for metering trends, not billing to the token.
  */
 export function estimateTokens(text: string): number {
-  return text.match(/[\p{L}\p{N}_]+|[^\s\p{L}\p{N}_]/gu)?.length ?? 0;
+  return text.match(TOKEN)?.length ?? 0;
+}
+
+/** The tokens of `text` as `estimateTokens` counts them (the echo model's embedding features). */
+export function tokensOf(text: string): string[] {
+  return text.match(TOKEN) ?? [];
+}
+
+/** `text` cut after its first `limit` tokens, or null when it has no more than that. */
+export function truncateTokens(text: string, limit: number): string | null {
+  let count = 0;
+  for (const m of text.matchAll(TOKEN)) {
+    if (++count > limit) return text.slice(0, m.index).trimEnd();
+  }
+  return null;
 }
 
 /** Text of a message's content, whether a string or OpenAI's array of parts. */

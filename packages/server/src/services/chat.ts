@@ -23,19 +23,31 @@ export type ChatOutcome =
 // nginx's "client closed request": the caller left before the answer was complete.
 const CLIENT_CLOSED = 499;
 
-/** Routes one chat completion to its provider and meters it, whatever the outcome. */
-export async function createChatCompletion(deps: ChatDeps, actor: Actor, body: ChatBody, ctx: ChatContext): Promise<ChatOutcome> {
-  const meter = (status: number, usage: TokenUsage | null) =>
+/** Records one usage event of `actor`'s call of `model`, timed from the request's arrival. */
+export function usageRecorder(deps: Pick<Deps, "meter">, actor: Actor, model: string, startedAt: number) {
+  return (status: number, usage: TokenUsage | null) =>
     deps.meter.record({
       tenantId: actor.tenantId,
       keyId: actor.keyId ?? null,
-      model: body.model.slice(0, 200),
+      model: model.slice(0, 200),
       promptTokens: usage?.promptTokens ?? 0,
       completionTokens: usage?.completionTokens ?? 0,
-      latencyMs: Math.round(performance.now() - ctx.startedAt),
+      latencyMs: Math.round(performance.now() - startedAt),
       status,
       createdAt: new Date(),
     });
+}
+
+/** Meters a call that failed before its answer (refused, upstream error, caller gone) and names the error to answer. */
+export function meteredFailure(err: unknown, signal: AbortSignal, meter: (status: number, usage: null) => void): unknown {
+  const status = signal.aborted ? CLIENT_CLOSED : err instanceof AppError ? err.status : 500;
+  meter(status, null);
+  return signal.aborted ? new AppError("client_closed_request") : err;
+}
+
+/** Routes one chat completion to its provider and meters it, whatever the outcome. */
+export async function createChatCompletion(deps: ChatDeps, actor: Actor, body: ChatBody, ctx: ChatContext): Promise<ChatOutcome> {
+  const meter = usageRecorder(deps, actor, body.model, ctx.startedAt);
   try {
     const route = deps.providers.resolve(body.model);
     const call: ChatCall = { body: { ...body, model: route.upstreamModel }, requestId: ctx.requestId, signal: ctx.signal };
@@ -55,10 +67,7 @@ export async function createChatCompletion(deps: ChatDeps, actor: Actor, body: C
     };
     return { stream: true, body: metered(upstream, body, recorded), overheadMs: performance.now() - ctx.startedAt - upstreamMs };
   } catch (err) {
-    const status = ctx.signal.aborted ? CLIENT_CLOSED : err instanceof AppError ? err.status : 500;
-    meter(status, null);
-    if (ctx.signal.aborted) throw new AppError("client_closed_request");
-    throw err;
+    throw meteredFailure(err, ctx.signal, meter);
   }
 }
 

@@ -12,7 +12,9 @@ import type * as chat from "../../src/http/routes/chat.js";
 import type * as claims from "../../src/http/routes/claims.js";
 import type * as management from "../../src/http/routes/dashboard-management.js";
 import type * as devSignIn from "../../src/http/routes/dev-sign-in.js";
+import type * as embeddings from "../../src/http/routes/embeddings.js";
 import type * as bridge from "../../src/http/routes/identity-bridge.js";
+import type * as models from "../../src/http/routes/models.js";
 import type * as register from "../../src/http/routes/register.js";
 import type * as tenant from "../../src/http/routes/tenant.js";
 import type * as usage from "../../src/http/routes/usage.js";
@@ -59,6 +61,21 @@ describe("TypeScript SDK return types are the routes' response schemas", () => {
   });
   it("tenant.listAuditEvents", () => {
     expectTypeOf<Shape<Page<Client["tenant"]["listAuditEvents"]>>>().toEqualTypeOf<Shape<AuditEvents>>();
+  });
+  it("tenant.listApiKeys", () => {
+    expectTypeOf<Shape<Page<Client["tenant"]["listApiKeys"]>>>().toEqualTypeOf<Shape<ListOf<typeof management.ApiKey>>>();
+  });
+  it("tenant.createApiKey", () => {
+    expectTypeOf<Shape<Returns<Client["tenant"]["createApiKey"]>>>().toEqualTypeOf<Shape<Out<typeof management.CreatedApiKey>>>();
+  });
+  it("tenant.updateApiKey", () => {
+    expectTypeOf<Shape<Returns<Client["tenant"]["updateApiKey"]>>>().toEqualTypeOf<Shape<Out<typeof management.ApiKey>>>();
+  });
+  it("tenant.revokeApiKey", () => {
+    expectTypeOf<Shape<Returns<Client["tenant"]["revokeApiKey"]>>>().toEqualTypeOf<Shape<Out<typeof management.ApiKey>>>();
+  });
+  it("tenant.rotateApiKey", () => {
+    expectTypeOf<Shape<Returns<Client["tenant"]["rotateApiKey"]>>>().toEqualTypeOf<Shape<Out<typeof management.CreatedApiKey>>>();
   });
 
   it("admin.listTenants", () => {
@@ -172,6 +189,12 @@ describe("TypeScript SDK return types are the routes' response schemas", () => {
   it("auth.apiKeys.create", () => {
     expectTypeOf<Shape<Returns<Client["auth"]["apiKeys"]["create"]>>>().toEqualTypeOf<Shape<Out<typeof management.CreatedApiKey>>>();
   });
+  it("auth.apiKeys.update", () => {
+    expectTypeOf<Shape<Returns<Client["auth"]["apiKeys"]["update"]>>>().toEqualTypeOf<Shape<Out<typeof management.ApiKey>>>();
+  });
+  it("auth.apiKeys.rotate", () => {
+    expectTypeOf<Shape<Returns<Client["auth"]["apiKeys"]["rotate"]>>>().toEqualTypeOf<Shape<Out<typeof management.CreatedApiKey>>>();
+  });
   it("auth.apiKeys.revoke", () => {
     expectTypeOf<Shape<Returns<Client["auth"]["apiKeys"]["revoke"]>>>().toEqualTypeOf<Shape<Out<typeof management.ApiKey>>>();
   });
@@ -198,7 +221,13 @@ describe("TypeScript SDK return types are the routes' response schemas", () => {
   });
 
   it("models.list", () => {
-    expectTypeOf<Shape<Returns<Client["models"]["list"]>>>().toEqualTypeOf<Shape<Out<typeof chat.ModelList>>>();
+    expectTypeOf<Shape<Returns<Client["models"]["list"]>>>().toEqualTypeOf<Shape<Out<typeof models.ModelList>>>();
+  });
+  it("models.retrieve", () => {
+    expectTypeOf<Shape<Returns<Client["models"]["retrieve"]>>>().toEqualTypeOf<Shape<Out<typeof models.Model>>>();
+  });
+  it("embeddings.create", () => {
+    expectTypeOf<Shape<Returns<Client["embeddings"]["create"]>>>().toEqualTypeOf<Shape<Out<typeof embeddings.EmbeddingList>>>();
   });
   it("chat.completions.create", () => {
     // The JSON answer; the streamed one is text/event-stream, which has no schema to compare.

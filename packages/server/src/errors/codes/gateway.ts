@@ -13,6 +13,14 @@ export const GATEWAY_ERRORS = defineErrorCodes({
     recovery: { action: "switch_model" },
     recoveryFields: ["models"],
   },
+  unsupported_parameter: {
+    status: 400,
+    type: "invalid_request_error",
+    message: "The model does not support a parameter of the request.",
+    meaning: "The model (the built-in echo provider) cannot honour a parameter it was sent; `recovery.field` names it.",
+    recovery: { action: "retry_with_params" },
+    recoveryFields: ["field"],
+  },
   upstream_rejected_request: {
     status: 400,
     type: "invalid_request_error",

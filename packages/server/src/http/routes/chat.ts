@@ -4,7 +4,7 @@ import type { Deps } from "../../deps.js";
 import { createChatCompletion } from "../../services/chat.js";
 import type { App, AppEnv } from "../context.js";
 import { apiKeyAuth } from "../middleware/api-key-auth.js";
-import { apiKeySecurity, errorResponses, jsonBody, jsonContent } from "../openapi.js";
+import { apiKeySecurity, errorResponses, jsonBody } from "../openapi.js";
 
 const Message = z
   .object({
@@ -13,21 +13,97 @@ const Message = z
   })
   .loose();
 
-// Only what the gateway reads is checked; every other OpenAI parameter goes to the upstream as sent.
+/** A model name as routes take it. PostgreSQL text cannot hold NUL: refused here rather than carried into the usage rows. */
+export const ModelName = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[^\0]*$/, "must not contain NUL (\\u0000)");
+
+const nullable = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
+
+const FunctionTool = z
+  .object({
+    type: z.string(),
+    function: z
+      .object({
+        name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, _ or -"),
+        description: z.string().optional(),
+        parameters: z.record(z.string(), z.unknown()).optional(),
+        strict: nullable(z.boolean()),
+      })
+      .loose()
+      .optional(),
+  })
+  .loose();
+
+const ToolChoice = z.union([
+  z.enum(["none", "auto", "required"]),
+  z.object({ type: z.string(), function: z.object({ name: z.string() }).loose().optional() }).loose(),
+]);
+
+const ResponseFormat = z
+  .object({
+    type: z.string(),
+    json_schema: z
+      .object({ name: z.string(), description: z.string().optional(), schema: z.record(z.string(), z.unknown()).optional() })
+      .loose()
+      .optional(),
+  })
+  .loose();
+
+/**
+ * The OpenAI parameters are checked for their types and ranges (a wrong one is a 400 naming it,
+ * before any upstream is called); the body then goes to an OpenAI-compatible upstream as sent,
+ * these and any others. The echo model honours or refuses each (providers/echo-parameters.ts).
+ */
 const ChatCompletionRequest = z
   .object({
-    // PostgreSQL text cannot hold NUL; refused here rather than carried into the usage rows.
-    model: z
-      .string()
-      .min(1)
-      .max(200)
-      .regex(/^[^\0]*$/, "must not contain NUL (\\u0000)"),
+    model: ModelName,
     messages: z.array(Message).min(1),
     stream: z.boolean().optional(),
     stream_options: z.object({ include_usage: z.boolean().optional() }).loose().nullable().optional(),
+    n: nullable(z.number().int().min(1).max(128)),
+    stop: nullable(z.union([z.string().min(1), z.array(z.string().min(1)).max(4)])),
+    max_tokens: nullable(z.number().int().min(1)),
+    max_completion_tokens: nullable(z.number().int().min(1)),
+    temperature: nullable(z.number().min(0).max(2)),
+    top_p: nullable(z.number().min(0).max(1)),
+    seed: nullable(z.number().int()),
+    user: z.string().optional(),
+    logprobs: nullable(z.boolean()),
+    top_logprobs: nullable(z.number().int().min(0).max(20)),
+    response_format: ResponseFormat.optional(),
+    tools: z.array(FunctionTool).max(128).optional(),
+    tool_choice: ToolChoice.optional(),
+    parallel_tool_calls: z.boolean().optional(),
   })
   .loose()
+  .superRefine((body, ctx) => {
+    body.tools?.forEach((tool, i) => {
+      if (tool.type === "function" && !tool.function)
+        ctx.addIssue({ code: "custom", path: ["tools", i, "function"], message: "is required" });
+    });
+    const choice = body.tool_choice;
+    if (choice !== undefined && choice !== "none" && !body.tools?.length) {
+      ctx.addIssue({ code: "custom", path: ["tool_choice"], message: "needs `tools`" });
+    }
+    if (typeof choice === "object" && choice.type === "function") {
+      const name = choice.function?.name;
+      if (typeof name !== "string" || !body.tools?.some((t) => t.function?.name === name)) {
+        ctx.addIssue({ code: "custom", path: ["tool_choice", "function", "name"], message: "must name a function of `tools`" });
+      }
+    }
+    if (body.response_format?.type === "json_schema" && !body.response_format.json_schema) {
+      ctx.addIssue({ code: "custom", path: ["response_format", "json_schema"], message: "is required for type json_schema" });
+    }
+  })
   .openapi("ChatCompletionRequest");
+
+const ToolCall = z
+  .object({ id: z.string(), type: z.string(), function: z.object({ name: z.string(), arguments: z.string() }).loose() })
+  .loose()
+  .openapi("ChatCompletionToolCall");
 
 export const ChatCompletion = z
   .object({
@@ -35,11 +111,13 @@ export const ChatCompletion = z
     object: z.literal("chat.completion"),
     created: z.number().int(),
     model: z.string(),
+    // Always present: the upstream's, or null when it sent none; the echo model's is fixed.
+    system_fingerprint: z.string().nullable(),
     choices: z.array(
       z
         .object({
           index: z.number().int(),
-          message: z.object({ role: z.string(), content: z.string().nullable() }).loose(),
+          message: z.object({ role: z.string(), content: z.string().nullable(), tool_calls: z.array(ToolCall).optional() }).loose(),
           finish_reason: z.string().nullable(),
         })
         .loose(),
@@ -49,11 +127,8 @@ export const ChatCompletion = z
   .loose()
   .openapi("ChatCompletion");
 
-const Model = z.object({ id: z.string(), object: z.literal("model"), created: z.number().int(), owned_by: z.string() }).openapi("Model");
-export const ModelList = z.object({ object: z.literal("list"), data: z.array(Model) }).openapi("ModelList");
-
 /** Marks the request's arrival for `x-br-overhead-ms`; first, so auth and limits are counted. */
-const markStart = createMiddleware<AppEnv>(async function markStartMiddleware(c, next) {
+export const markStart = createMiddleware<AppEnv>(async function markStartMiddleware(c, next) {
   c.set("startedAt", performance.now());
   await next();
 });
@@ -91,26 +166,4 @@ export function registerChatRoutes(app: App, deps: Deps) {
       "x-accel-buffering": "no",
     });
   });
-
-  const models = createRoute({
-    method: "get",
-    path: "/v1/models",
-    operationId: "models.list",
-    tags: ["Data plane"],
-    summary: "Models this gateway routes",
-    security: apiKeySecurity,
-    middleware: [apiKeyAuth(deps)] as const,
-    responses: { 200: jsonContent(ModelList, "Every configured model"), ...errorResponses(401, 403, 429) },
-  });
-  // The list is configuration, not data: fixed at start-up.
-  const created = Math.floor(Date.now() / 1000);
-  app.openapi(models, (c) =>
-    c.json(
-      {
-        object: "list" as const,
-        data: deps.providers.models().map((m) => ({ id: m.id, object: "model" as const, created, owned_by: m.owned_by })),
-      },
-      200,
-    ),
-  );
 }
