@@ -91,7 +91,10 @@ export class Database {
             client.release();
           }
         },
-        () => kysely.destroy(),
+        // The pool itself, not kysely.destroy(): a Kysely that never ran a query (the counted one,
+        // when only background work ran) does not end its pool, and an open PGlite keeps the
+        // process alive.
+        () => pool.end(),
         () => pool.totalCount - pool.idleCount,
         new Kysely<DB>({ dialect }),
       );
@@ -104,7 +107,7 @@ export class Database {
         "pglite",
         kysely,
         (fn) => fn(async (script) => lastRows(await pglite.exec(script))),
-        () => kysely.destroy(),
+        () => pool.end(),
         () => pool.inUse(),
         new Kysely<DB>({ dialect }),
       );
