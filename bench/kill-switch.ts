@@ -105,7 +105,7 @@ try {
 
 ${machine()}; 1-minute load average ${fmt(load, 1)} before the run. Two BrainstormRouter processes sharing one PostgreSQL database and Redis
 (pub/sub invalidation); ${TRIALS} trials. Each trial: re-activate, warm instance B's key cache, suspend
-through instance A (${via === "admin API" ? "\`POST /v1/admin/tenants/:id/suspend\` as a platform admin" : "the instance's test hook: the status update, then the key-cache invalidation"}),
+through instance A (${via === "admin API" ? "`POST /v1/admin/tenants/:id/suspend` as a platform admin" : "the instance's test hook: the status update, then the key-cache invalidation"}),
 and poll B over one keep-alive connection until it refuses. *Propagation*: from the invalidation
 message appearing on Redis (timestamped by a third subscriber in the benchmark process) to B's first
 refusal received (an upper bound, since that request itself takes time), and from the message to

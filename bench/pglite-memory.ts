@@ -48,7 +48,10 @@ async function serverRss(env: Record<string, string>): Promise<number> {
     const deadline = Date.now() + 60_000;
     for (;;) {
       if (Date.now() > deadline) throw new Error("the server did not become ready in 60 s");
-      const ok = await fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.ok, () => false);
+      const ok = await fetch(`http://127.0.0.1:${port}/ready`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -80,7 +83,10 @@ try {
   ];
   if (process.env.DATABASE_URL) {
     const { DATABASE_URL, BR_MIGRATION_DATABASE_URL } = process.env;
-    rows.push(["PostgreSQL (DATABASE_URL)", await serverRss({ DATABASE_URL, ...(BR_MIGRATION_DATABASE_URL ? { BR_MIGRATION_DATABASE_URL } : {}) })]);
+    rows.push([
+      "PostgreSQL (DATABASE_URL)",
+      await serverRss({ DATABASE_URL, ...(BR_MIGRATION_DATABASE_URL ? { BR_MIGRATION_DATABASE_URL } : {}) }),
+    ]);
   }
   rows.push(["reference: a bare PGlite that created its directory and stayed open", await bareCreatorRss(join(bareDir, "data"))]);
   const md = [

@@ -7,6 +7,7 @@ from .resources._base import compact
 from .resources.admin import Admin, AsyncAdmin
 from .resources.auth import AsyncAuth, Auth
 from .resources.chat import AsyncChat, Chat
+from .resources.embeddings import AsyncEmbeddings, Embeddings
 from .resources.identity_bridge import AsyncIdentityBridge, IdentityBridge
 from .resources.models import AsyncModels, Models
 from .resources.tenant import AsyncTenant, Tenant
@@ -109,6 +110,7 @@ class BrainstormRouter(_BaseClient):
         self.auth = Auth(self)
         self.chat = Chat(self)
         self.models = Models(self)
+        self.embeddings = Embeddings(self)
 
     def _paginate(self, path: str, credential: str, query: Mapping[str, Any], cursor: Optional[str]) -> SyncCursorPage:
         fetch = lambda c: self._transport.request(ApiRequest("GET", path, credential, query={**query, "cursor": c}))  # noqa: E731
@@ -136,6 +138,7 @@ class AsyncBrainstormRouter(_BaseClient):
         self.auth = AsyncAuth(self)
         self.chat = AsyncChat(self)
         self.models = AsyncModels(self)
+        self.embeddings = AsyncEmbeddings(self)
 
     async def register(  # type: ignore[override]
         self,

@@ -20,6 +20,8 @@ MISSING_API_KEY: Final = "missing_api_key"
 INVALID_API_KEY: Final = "invalid_api_key"
 API_KEY_REVOKED: Final = "api_key_revoked"
 API_KEY_EXPIRED: Final = "api_key_expired"
+API_KEY_ROTATED: Final = "api_key_rotated"
+METRICS_TOKEN_REQUIRED: Final = "metrics_token_required"
 MISSING_TOKEN: Final = "missing_token"
 INVALID_TOKEN: Final = "invalid_token"
 TOKEN_EXPIRED: Final = "token_expired"
@@ -60,6 +62,7 @@ INVITE_CODE_NOT_FOUND: Final = "invite_code_not_found"
 MEMBER_NOT_FOUND: Final = "member_not_found"
 LAST_OWNER: Final = "last_owner"
 API_KEY_NOT_FOUND: Final = "api_key_not_found"
+API_KEY_ALREADY_REVOKED: Final = "api_key_already_revoked"
 CLAIM_LINK_NOT_FOUND: Final = "claim_link_not_found"
 PROPOSAL_REQUIRED: Final = "proposal_required"
 SELF_APPROVAL_FORBIDDEN: Final = "self_approval_forbidden"
@@ -69,6 +72,7 @@ PROPOSAL_EXPIRED: Final = "proposal_expired"
 PROPOSAL_STALE: Final = "proposal_stale"
 INVALID_PROPOSAL: Final = "invalid_proposal"
 MODEL_NOT_FOUND: Final = "model_not_found"
+UNSUPPORTED_PARAMETER: Final = "unsupported_parameter"
 UPSTREAM_REJECTED_REQUEST: Final = "upstream_rejected_request"
 UPSTREAM_INPUT_TOO_LARGE: Final = "upstream_input_too_large"
 UPSTREAM_RATE_LIMITED: Final = "upstream_rate_limited"
@@ -100,6 +104,8 @@ ErrorCode = Literal[
     "invalid_api_key",
     "api_key_revoked",
     "api_key_expired",
+    "api_key_rotated",
+    "metrics_token_required",
     "missing_token",
     "invalid_token",
     "token_expired",
@@ -140,6 +146,7 @@ ErrorCode = Literal[
     "member_not_found",
     "last_owner",
     "api_key_not_found",
+    "api_key_already_revoked",
     "claim_link_not_found",
     "proposal_required",
     "self_approval_forbidden",
@@ -149,6 +156,7 @@ ErrorCode = Literal[
     "proposal_stale",
     "invalid_proposal",
     "model_not_found",
+    "unsupported_parameter",
     "upstream_rejected_request",
     "upstream_input_too_large",
     "upstream_rate_limited",
@@ -182,6 +190,8 @@ ERROR_CODES: FrozenSet[str] = frozenset(
         INVALID_API_KEY,
         API_KEY_REVOKED,
         API_KEY_EXPIRED,
+        API_KEY_ROTATED,
+        METRICS_TOKEN_REQUIRED,
         MISSING_TOKEN,
         INVALID_TOKEN,
         TOKEN_EXPIRED,
@@ -222,6 +232,7 @@ ERROR_CODES: FrozenSet[str] = frozenset(
         MEMBER_NOT_FOUND,
         LAST_OWNER,
         API_KEY_NOT_FOUND,
+        API_KEY_ALREADY_REVOKED,
         CLAIM_LINK_NOT_FOUND,
         PROPOSAL_REQUIRED,
         SELF_APPROVAL_FORBIDDEN,
@@ -231,6 +242,7 @@ ERROR_CODES: FrozenSet[str] = frozenset(
         PROPOSAL_STALE,
         INVALID_PROPOSAL,
         MODEL_NOT_FOUND,
+        UNSUPPORTED_PARAMETER,
         UPSTREAM_REJECTED_REQUEST,
         UPSTREAM_INPUT_TOO_LARGE,
         UPSTREAM_RATE_LIMITED,

@@ -5,7 +5,7 @@ lockstep test (``packages/server/test/lockstep/python-shapes.test.ts``) fails wh
 requiredness, its JSON type or its enum differs from that document. Keys that the schema does not
 require sit in ``total=False`` classes, since ``NotRequired`` needs Python 3.11.
 """
-from typing import Any, Dict, List, Literal, Optional, TypedDict
+from typing import Any, Dict, List, Literal, Optional, TypedDict, Union
 
 TenantStatus = Literal["pending", "active", "rejected", "suspended"]
 MembershipRole = Literal["owner", "admin", "member"]
@@ -395,6 +395,8 @@ class ApiKey(TypedDict):
     expires_at: Optional[str]
     revoked_at: Optional[str]
     platform_role: Optional[PlatformRole]  # minted with platform_admin / platform_proposer; None: a plain tenant key
+    rotated_at: Optional[str]  # last rotation; None: never rotated
+    previous_secret_expires_at: Optional[str]  # when the secret the last rotation replaced stops working (then 401 api_key_rotated)
 
 
 class CreatedApiKey(ApiKey):
@@ -449,9 +451,24 @@ class Usage(TypedDict):
 # Data plane (OpenAI-compatible; the server may add fields the schema leaves open)
 
 
-class ChatCompletionMessage(TypedDict):
+class ChatCompletionToolCallFunction(TypedDict):
+    name: str
+    arguments: str  # JSON text
+
+
+class ChatCompletionToolCall(TypedDict):
+    id: str
+    type: str
+    function: ChatCompletionToolCallFunction
+
+
+class _ChatCompletionMessageRequired(TypedDict):
     role: str
     content: Optional[str]
+
+
+class ChatCompletionMessage(_ChatCompletionMessageRequired, total=False):
+    tool_calls: List[ChatCompletionToolCall]
 
 
 class ChatCompletionChoice(TypedDict):
@@ -471,6 +488,7 @@ class _ChatCompletionRequired(TypedDict):
     object: Literal["chat.completion"]
     created: int
     model: str
+    system_fingerprint: Optional[str]  # the upstream's, or None when it sent none
     choices: List[ChatCompletionChoice]
 
 
@@ -488,3 +506,21 @@ class Model(TypedDict):
 class ModelList(TypedDict):
     object: Literal["list"]
     data: List[Model]
+
+
+class Embedding(TypedDict):
+    object: Literal["embedding"]
+    index: int
+    embedding: Union[List[float], str]  # a str (little-endian float32 bytes) with encoding_format="base64"
+
+
+class EmbeddingUsage(TypedDict):
+    prompt_tokens: int
+    total_tokens: int
+
+
+class EmbeddingList(TypedDict):
+    object: Literal["list"]
+    data: List[Embedding]
+    model: str
+    usage: EmbeddingUsage

@@ -2,6 +2,7 @@ import { RequestCore, type RequestOptions } from "./core/request.js";
 import { Admin } from "./resources/admin.js";
 import { Auth } from "./resources/auth.js";
 import { Chat } from "./resources/chat.js";
+import { Embeddings } from "./resources/embeddings.js";
 import { IdentityBridge } from "./resources/identity-bridge.js";
 import { Models } from "./resources/models.js";
 import type { TenantSummary } from "./resources/shared.js";
@@ -49,6 +50,7 @@ export class BrainstormRouter {
   readonly auth: Auth;
   readonly chat: Chat;
   readonly models: Models;
+  readonly embeddings: Embeddings;
   private readonly core: RequestCore;
 
   constructor(options: ClientOptions = {}) {
@@ -68,6 +70,7 @@ export class BrainstormRouter {
     this.auth = new Auth(this.core);
     this.chat = new Chat(this.core);
     this.models = new Models(this.core);
+    this.embeddings = new Embeddings(this.core);
   }
 
   get baseURL(): string {

@@ -9,6 +9,7 @@ export type * from "./resources/auth-management.js";
 export type * from "./resources/audit.js";
 export type * from "./resources/auth.js";
 export type * from "./resources/chat.js";
+export type * from "./resources/embeddings.js";
 export type * from "./resources/identity-bridge.js";
 export type * from "./resources/models.js";
 export type * from "./resources/proposals.js";

@@ -4,7 +4,9 @@
 // TypeScript source instead, so a stale build is never what gets tested.
 import { existsSync } from "node:fs";
 
-const fromSource = process.execArgv.some((a, i, all) => a === "--conditions=brainstormrouter-source" || (a === "--conditions" && all[i + 1] === "brainstormrouter-source"));
+const fromSource = process.execArgv.some(
+  (a, i, all) => a === "--conditions=brainstormrouter-source" || (a === "--conditions" && all[i + 1] === "brainstormrouter-source"),
+);
 const entry = new URL(fromSource ? "../src/cli/main.ts" : "../dist/cli/main.js", import.meta.url);
 if (!existsSync(entry)) {
   console.error("brainstormrouter: the CLI is not built yet; run `npm run build` in the repository");

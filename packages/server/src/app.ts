@@ -29,6 +29,7 @@ import { registerRegistration } from "./http/routes/register.js";
 import { registerRoot } from "./http/routes/root.js";
 import { registerSlackWebhook } from "./http/routes/slack-webhook.js";
 import { registerTenantRoutes } from "./http/routes/tenant.js";
+import { registerTenantApiKeys } from "./http/routes/tenant-api-keys.js";
 import { registerUsageRoutes } from "./http/routes/usage.js";
 import { registerWellKnown } from "./http/routes/well-known.js";
 
@@ -96,6 +97,7 @@ export function createApp(deps: Deps): App {
   registerSlackWebhook(app, deps);
   registerRegistration(app, deps);
   registerTenantRoutes(app, deps);
+  registerTenantApiKeys(app, deps);
   registerAuthRoutes(app, deps);
   registerIdentityBridge(app, deps);
   registerClaimRoutes(app, deps);

@@ -30,5 +30,19 @@ def compact(**values: Any) -> dict:
     return {k: v for k, v in values.items() if v is not None}
 
 
+class _Omitted:
+    def __repr__(self) -> str:
+        return "OMITTED"
+
+
+# The default of a field where None means something (``expires_at=None``: never expires).
+OMITTED: Any = _Omitted()
+
+
+def given(**values: Any) -> dict:
+    """The keyword arguments that were passed, None included, as a JSON body."""
+    return {k: v for k, v in values.items() if v is not OMITTED}
+
+
 def dry_run_query(dry_run: bool) -> Optional[dict]:
     return {"dry_run": True} if dry_run else None

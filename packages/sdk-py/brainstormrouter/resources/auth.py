@@ -18,7 +18,7 @@ from ..types import (
     ProvisionResponse,
 )
 from ..types import Usage as UsageReport
-from ._base import Resource, compact
+from ._base import OMITTED, Resource, compact, given
 
 # The dashboard's routes: a human's OIDC access token, the tenant picked by ``tenant_id``. Role
 # checks fail with PermissionDeniedError, unknown ids with NotFoundError.
@@ -49,6 +49,19 @@ class ApiKeys(Resource):
         )
         return self._request("POST", "/auth/api-keys", "access_token", body=body)
 
+    def update(self, id: str, *, name: Optional[str] = None, expires_at: Optional[str] = OMITTED) -> ApiKey:
+        """Renames a key or changes its expiry (a future ISO 8601 date-time; ``expires_at=None``: never expires)."""
+        body = {**compact(name=name), **given(expires_at=expires_at)}
+        return self._request("PATCH", path("/auth/api-keys/{}", id), "access_token", body=body)
+
+    def rotate(self, id: str, *, grace_seconds: Optional[int] = None) -> CreatedApiKey:
+        """A new secret under the same id, shown this once as ``key``.
+
+        The old secret keeps working for ``grace_seconds`` (0-86,400, default 3,600), then raises
+        AuthenticationError ``api_key_rotated``; rotating again during a grace ends the older secret at once.
+        """
+        return self._request("POST", path("/auth/api-keys/{}/rotate", id), "access_token", body=compact(grace_seconds=grace_seconds))
+
     def revoke(self, id: str) -> ApiKey:
         """Revokes a key; it stops working at once. Answers the key as revoked."""
         return self._request("DELETE", path("/auth/api-keys/{}", id), "access_token")
@@ -70,6 +83,12 @@ class AsyncApiKeys(ApiKeys):
         return await super().create(  # type: ignore[misc]
             name=name, role=role, expires_in_days=expires_in_days, platform_admin=platform_admin, platform_proposer=platform_proposer
         )
+
+    async def update(self, id: str, *, name: Optional[str] = None, expires_at: Optional[str] = OMITTED) -> ApiKey:  # type: ignore[override]
+        return await super().update(id, name=name, expires_at=expires_at)  # type: ignore[misc]
+
+    async def rotate(self, id: str, *, grace_seconds: Optional[int] = None) -> CreatedApiKey:  # type: ignore[override]
+        return await super().rotate(id, grace_seconds=grace_seconds)  # type: ignore[misc]
 
     async def revoke(self, id: str) -> ApiKey:  # type: ignore[override]
         return await super().revoke(id)  # type: ignore[misc]

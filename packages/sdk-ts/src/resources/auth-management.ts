@@ -21,6 +21,10 @@ export interface ApiKey {
   revoked_at: string | null;
   /** Platform power the key was minted with; null: a plain tenant key. */
   platform_role: "admin" | "proposer" | null;
+  /** Last rotation; null: never rotated. */
+  rotated_at: string | null;
+  /** When the secret the last rotation replaced stops (or stopped) working; then it answers 401 `api_key_rotated`. */
+  previous_secret_expires_at: string | null;
 }
 
 /** `key` is shown this once. */
@@ -30,13 +34,25 @@ export interface CreatedApiKey extends ApiKey {
 
 export interface CreateApiKeyParams {
   name: string;
-  /** Default developer; admin keys: owners only. */
+  /** Default developer; admin keys: owners on the dashboard, admin-role keys on `/v1`. */
   role?: ApiKeyRole;
   expires_in_days?: number;
   /** A platform-admin key (for MCP); platform admins only. */
   platform_admin?: boolean;
   /** A key that may read the admin API, dry-run and propose; platform admins and proposers only. */
   platform_proposer?: boolean;
+}
+
+/** At least one field. */
+export interface UpdateApiKeyParams {
+  name?: string;
+  /** A future ISO 8601 date-time; null: never expires. */
+  expires_at?: string | null;
+}
+
+export interface RotateApiKeyParams {
+  /** How long the old secret keeps working: 0–86,400 s, default 3,600; 0 stops it at once. */
+  grace_seconds?: number;
 }
 
 export interface Member {
@@ -89,6 +105,17 @@ export class ApiKeys extends APIResource {
   }
   create(params: CreateApiKeyParams, options?: RequestOptions): Promise<CreatedApiKey> {
     return this.core.request({ method: "POST", path: "/auth/api-keys", credential: "accessToken", body: params, options });
+  }
+  /** Renames a key or changes its expiry. */
+  update(id: string, params: UpdateApiKeyParams, options?: RequestOptions): Promise<ApiKey> {
+    return this.core.request({ method: "PATCH", path: path`/auth/api-keys/${id}`, credential: "accessToken", body: params, options });
+  }
+  /**
+   * A new secret under the same id, shown this once; the old one works for `grace_seconds`, then
+   * answers 401 `api_key_rotated`. Rotating again during a grace ends the older secret at once.
+   */
+  rotate(id: string, params: RotateApiKeyParams = {}, options?: RequestOptions): Promise<CreatedApiKey> {
+    return this.core.request({ method: "POST", path: path`/auth/api-keys/${id}/rotate`, credential: "accessToken", body: params, options });
   }
   /** The key stops working at once. */
   revoke(id: string, options?: RequestOptions): Promise<ApiKey> {

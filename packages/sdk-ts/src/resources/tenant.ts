@@ -1,8 +1,9 @@
 import type { PagePromise } from "../core/pagination.js";
-import type { RequestOptions } from "../core/request.js";
+import { path, type RequestOptions } from "../core/request.js";
 import type { AuditEvent, ListAuditEventsParams } from "./audit.js";
+import type { ApiKey, CreateApiKeyParams, CreatedApiKey, RotateApiKeyParams, UpdateApiKeyParams } from "./auth-management.js";
 import { APIResource } from "./resource.js";
-import type { TenantSummary } from "./shared.js";
+import type { ListParams, TenantSummary } from "./shared.js";
 
 export interface CurrentTenant {
   tenant: TenantSummary;
@@ -18,5 +19,35 @@ export class Tenant extends APIResource {
   /** The tenant's audit trail, newest first (admin-role keys). */
   listAuditEvents(params: ListAuditEventsParams = {}, options?: RequestOptions): PagePromise<AuditEvent> {
     return this.paginate("/v1/tenant/audit", "apiKey", params, options);
+  }
+
+  // Headless key management (admin-role keys; a developer key gets 403 insufficient_role).
+
+  /** The tenant's keys (prefix and last use, never the key). */
+  listApiKeys(params: ListParams = {}, options?: RequestOptions): PagePromise<ApiKey> {
+    return this.paginate("/v1/tenant/api-keys", "apiKey", params, options);
+  }
+
+  /** Admin or developer role; `key` is shown this once. Platform power only from a key that holds it. */
+  createApiKey(params: CreateApiKeyParams, options?: RequestOptions): Promise<CreatedApiKey> {
+    return this.core.request({ method: "POST", path: "/v1/tenant/api-keys", credential: "apiKey", body: params, options });
+  }
+
+  /** Renames a key or changes its expiry. */
+  updateApiKey(id: string, params: UpdateApiKeyParams, options?: RequestOptions): Promise<ApiKey> {
+    return this.core.request({ method: "PATCH", path: path`/v1/tenant/api-keys/${id}`, credential: "apiKey", body: params, options });
+  }
+
+  /** The key stops working at once on every instance. */
+  revokeApiKey(id: string, options?: RequestOptions): Promise<ApiKey> {
+    return this.core.request({ method: "DELETE", path: path`/v1/tenant/api-keys/${id}`, credential: "apiKey", options });
+  }
+
+  /**
+   * A new secret under the same id, shown this once; the old one works for `grace_seconds`
+   * (default 3,600), then answers 401 `api_key_rotated`. A key may rotate itself.
+   */
+  rotateApiKey(id: string, params: RotateApiKeyParams = {}, options?: RequestOptions): Promise<CreatedApiKey> {
+    return this.core.request({ method: "POST", path: path`/v1/tenant/api-keys/${id}/rotate`, credential: "apiKey", body: params, options });
   }
 }

@@ -44,9 +44,13 @@ export const TENANT_ADMIN_TOOLS: ToolSpec[] = [
     title: "Start device link",
     description:
       "RFC 8628 device flow: show the human user_code and verification_uri, then call br_poll_device_link every `interval` seconds.",
-    input: { role: MembershipRole.optional().describe("Role an identity new to the tenant gets (default owner).") },
+    input: {
+      role: MembershipRole.optional().describe(
+        "Role an identity new to the tenant gets: owner only with the registration key of an unclaimed tenant (its default); admin by default otherwise.",
+      ),
+    },
     mutation: true,
-    run: (deps, { actor }, { role }) => authorizeDevice(deps, actor, { role: role ?? "owner" }),
+    run: (deps, { actor }, { role }) => authorizeDevice(deps, actor, { role }),
   }),
   defineTool({
     name: "br_poll_device_link",

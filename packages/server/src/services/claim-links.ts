@@ -6,6 +6,7 @@ import type { MembershipRole } from "../store/schema.js";
 import type { Actor } from "./actor.js";
 import { audit } from "./audit.js";
 import { issueClaimToken } from "./credentials.js";
+import { assertOwnerPower } from "./owner-power.js";
 
 type LinkDeps = Pick<Deps, "db" | "config">;
 
@@ -22,16 +23,21 @@ export interface ClaimLinkInput {
 
 /**
  * Claim links are the keys to the tenant's membership, so they are managed by its owners on the
- * dashboard, or by an admin-role API key (the agent that registered the tenant).
+ * dashboard, or by an admin-role API key. A key mints owner links only while it acts for the
+ * owner (issueAudited, owner-power.ts).
  */
 function assertManagesClaimLinks(actor: Actor) {
   const allowed = actor.via === "jwt" ? actor.membershipRole === "owner" : actor.role === "admin";
   if (!allowed) throw new AppError("owner_required", { message: "Only the tenant's owners manage claim links." });
 }
 
-/** Mints a link and its audit row together; the row names the link, never its token. */
+/**
+ * Mints a link and its audit row together; the row names the link, never its token. An owner link
+ * makes its redeemer owner, so only a credential with the owner's power mints one (DESIGN.md §10).
+ */
 function issueAudited(deps: LinkDeps, actor: Actor, input: Parameters<typeof issueClaimToken>[2]) {
   return deps.db.asTenant(actor.tenantId, async (tx) => {
+    if (input.role === "owner") await assertOwnerPower(tx, actor, "mint owner links; ask for role admin or member");
     const link = await issueClaimToken(tx, deps.config, input);
     await audit(tx, actor, {
       tenantId: actor.tenantId,

@@ -18,6 +18,7 @@ export async function issueApiKey(
     rateLimitRpm?: number | null;
     expiresAt?: Date | null;
     platformRole?: PlatformRole | null;
+    createdByKeyId?: string | null;
   },
 ) {
   const key = generateToken(API_KEY_PREFIX);

@@ -25,6 +25,7 @@ import { findTenant, findTenantSummary } from "../store/tenants.js";
 import type { Actor } from "./actor.js";
 import { assertTenantActive } from "./tenant-status.js";
 import { addHumanMember } from "./memberships.js";
+import { holdsOwnerPower } from "./owner-power.js";
 
 type DeviceDeps = Pick<Deps, "db" | "config" | "limits" | "devicePolls">;
 
@@ -47,18 +48,35 @@ export class DeviceTokenError extends AppError {
   }
 }
 
+/**
+ * The role an identity new to the tenant gets on approval. An owner device link makes its approver
+ * owner, so only a credential with the owner's power mints one (owner-power.ts); the default is the
+ * highest role the caller may hand out: owner for the registration key of an unclaimed tenant,
+ * admin for any other admin key.
+ */
+async function deviceRole(tx: Tx, actor: Actor, requested: MembershipRole | undefined): Promise<MembershipRole> {
+  const owner = await holdsOwnerPower(tx, actor);
+  if (requested === "owner" && !owner) {
+    throw new AppError("owner_required", {
+      message:
+        "Only the tenant's owners, or its registration key until the tenant is claimed, mint owner device links; ask for role admin or member.",
+    });
+  }
+  return requested ?? (owner ? "owner" : "admin");
+}
+
 /** RFC 8628 §3.1-3.2: a device code for the terminal, a short user code for the human. */
-export async function authorizeDevice(deps: DeviceDeps, actor: Actor, input: { role: MembershipRole }) {
+export async function authorizeDevice(deps: DeviceDeps, actor: Actor, input: { role?: MembershipRole | undefined }) {
   const deviceCode = generateDeviceCode();
   for (let attempt = 1; ; attempt++) {
     const userCode = generateUserCode();
     try {
-      await deps.db.asTenant(actor.tenantId, (tx) =>
+      await deps.db.asTenant(actor.tenantId, async (tx) =>
         insertDeviceAuthorization(tx, {
           tenantId: actor.tenantId,
           deviceCodeHash: sha256(deviceCode),
           userCode,
-          role: input.role,
+          role: await deviceRole(tx, actor, input.role),
           interval: INTERVAL_SECONDS,
           expiresAt: new Date(Date.now() + EXPIRES_IN_SECONDS * 1000),
           createdByKeyId: actor.keyId ?? null,

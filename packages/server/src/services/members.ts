@@ -29,10 +29,10 @@ export async function listTenantMembers(deps: MemberDeps, actor: Actor, page: Pa
 }
 
 /**
- * Changes a member's role. An owner leaving `owner` loses their admin-role API keys with it: such
- * a key mints owner links (POST /v1/auth/link), so only owners may hold one (tenant-api-keys.ts),
- * and a kept one would let the demoted owner take the tenant back. For the same reason the links
- * they minted and the device flows their keys started end too (revokeAccessOf).
+ * Changes a member's role. An owner leaving `owner` loses their admin-role API keys with it: on
+ * the dashboard only owners create one (tenant-api-keys.ts), so a kept one would leave the demoted
+ * member a key above their new role (and the keys it could mint). The owner links they minted and
+ * the device flows their keys started end too (revokeAccessOf): those would make them owner again.
  */
 export async function changeMemberRole(deps: MemberDeps, actor: Actor, id: string, role: MembershipRole) {
   assertOwner(actor);

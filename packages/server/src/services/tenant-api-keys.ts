@@ -1,16 +1,25 @@
 import type { Deps } from "../deps.js";
 import { AppError } from "../errors/index.js";
-import { listApiKeys, revokeApiKey } from "../store/api-keys.js";
+import { API_KEY_PREFIX, displayPrefix, generateToken, sha256 } from "../lib/tokens.js";
+import { actsForOwner, listApiKeys, lockApiKey, revokeApiKey, rotateApiKeySecret, updateApiKey } from "../store/api-keys.js";
+import type { Tx } from "../store/db.js";
 import { pageOf, type Page } from "../store/pagination.js";
 import type { PlatformRole, UserRole } from "../store/schema.js";
 import { audit } from "./audit.js";
 import type { Actor } from "./actor.js";
 import { issueApiKey } from "./credentials.js";
+import { holdsOwnerPower } from "./owner-power.js";
+
+// One service for the dashboard's /auth/api-keys (a signed-in member) and the headless
+// /v1/tenant/api-keys (an admin-role API key): the same rules whoever calls (DESIGN.md §10).
 
 type KeyDeps = Pick<Deps, "db" | "keyCache">;
 type KeyRow = NonNullable<Awaited<ReturnType<typeof revokeApiKey>>>;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Bounds of `grace_seconds` on rotation: the old secret's life after it (issue 12 §5). */
+export const ROTATION_GRACE = { min: 0, max: 86_400, default: 3_600 } as const;
 
 export interface CreateKeyInput {
   name: string;
@@ -20,11 +29,17 @@ export interface CreateKeyInput {
   platform_proposer?: boolean | undefined;
 }
 
+export interface UpdateKeyInput {
+  name?: string | undefined;
+  /** ISO 8601, in the future; null: never expires. */
+  expires_at?: string | null | undefined;
+}
+
 /**
  * Platform power never flows into a key implicitly: it is asked for, and only by an identity that
  * holds it (an admin may mint either, a proposer only a proposer key). DESIGN.md §8.
  */
-function platformRoleFor(actor: Actor, input: CreateKeyInput): PlatformRole | null {
+function platformRoleFor(actor: Actor, input: Pick<CreateKeyInput, "platform_admin" | "platform_proposer">): PlatformRole | null {
   if (input.platform_admin && input.platform_proposer) {
     throw new AppError("invalid_value", { message: "A key is a platform admin or a proposer, not both." });
   }
@@ -42,10 +57,17 @@ function platformRoleFor(actor: Actor, input: CreateKeyInput): PlatformRole | nu
 }
 
 /**
- * Owners and admins manage keys; members only see them. An admin-role key may mint owner links
- * (POST /v1/auth/link), so only owners create one — otherwise an admin could make themselves owner.
+ * Who manages keys. On the dashboard: owners and admins, and admin-role keys only by owners (an
+ * admin member cannot hold a key above its own role). A key: admin-role keys only, and they may
+ * create admin keys — every admin key descends from an owner or from the registration key, and
+ * none of them mints owner links (owner-power.ts). A developer key manages nothing: 403
+ * insufficient_role, the word API-key routes use for a role too small (as for claim links).
  */
 function assertManagesKeys(actor: Actor, role?: UserRole) {
+  if (actor.via !== "jwt") {
+    if (actor.role !== "admin") throw new AppError("insufficient_role", { message: "Only admin-role API keys manage API keys." });
+    return;
+  }
   if (actor.membershipRole !== "owner" && actor.membershipRole !== "admin") {
     throw new AppError("admin_required", { message: "Only the tenant's owners and admins manage API keys." });
   }
@@ -54,13 +76,42 @@ function assertManagesKeys(actor: Actor, role?: UserRole) {
   }
 }
 
+/** Every member sees the keys on the dashboard; of API keys only admin-role ones. */
+function assertSeesKeys(actor: Actor) {
+  if (actor.via !== "jwt" && actor.role !== "admin") {
+    throw new AppError("insufficient_role", { message: "Only admin-role API keys list API keys." });
+  }
+}
+
+/**
+ * A rotation hands the caller a working secret of the key, so the caller must be one who could
+ * have created it: its role, its platform power, and — for the registration key of a tenant with
+ * no owner yet — the owner's power it acts with.
+ */
+async function assertMayHold(tx: Tx, actor: Actor, key: KeyRow) {
+  assertManagesKeys(actor, key.role);
+  platformRoleFor(actor, { platform_admin: key.platform_role === "admin", platform_proposer: key.platform_role === "proposer" });
+  if ((await actsForOwner(tx, key.id)) && !(await holdsOwnerPower(tx, actor))) {
+    throw new AppError("owner_required", { message: "Only the tenant's owners rotate a key that acts for the owner." });
+  }
+}
+
+/** The key, locked; another tenant's id is not found under RLS (404, never 403). */
+async function liveKey(tx: Tx, id: string): Promise<KeyRow> {
+  const key = await lockApiKey(tx, id);
+  if (!key) throw new AppError("api_key_not_found");
+  if (key.revoked_at) throw new AppError("api_key_already_revoked");
+  return key;
+}
+
 export async function listTenantApiKeys(deps: KeyDeps, actor: Actor, page: Page) {
+  assertSeesKeys(actor);
   const rows = await deps.db.asTenant(actor.tenantId, (tx) => listApiKeys(tx, page));
   const { data, next_cursor } = pageOf(rows, page.limit);
   return { data: data.map(keyView), next_cursor };
 }
 
-/** Creates a key for the acting human; the response is the only time the key is shown. */
+/** Creates a key for the acting member or key's user; the response is the only time the key is shown. */
 export async function createTenantApiKey(deps: KeyDeps, actor: Actor, input: CreateKeyInput) {
   assertManagesKeys(actor, input.role);
   const platformRole = platformRoleFor(actor, input);
@@ -72,6 +123,8 @@ export async function createTenantApiKey(deps: KeyDeps, actor: Actor, input: Cre
       role: input.role,
       expiresAt: input.expires_in_days ? new Date(Date.now() + input.expires_in_days * DAY_MS) : null,
       platformRole,
+      // A key made by a key is never a registration key, whatever user it belongs to.
+      createdByKeyId: actor.keyId ?? null,
     });
     await audit(tx, actor, {
       tenantId: actor.tenantId,
@@ -82,9 +135,69 @@ export async function createTenantApiKey(deps: KeyDeps, actor: Actor, input: Cre
     return created;
   });
   return {
-    ...keyView({ ...row, last_used_at: null, revoked_at: null, user_id: actor.userId }),
+    ...keyView({ ...row, last_used_at: null, revoked_at: null, user_id: actor.userId, rotated_at: null, previous_expires_at: null }),
     key: row.key,
   };
+}
+
+/** Renames a key or changes its expiry; every instance drops its cached copy. */
+export async function updateTenantApiKey(deps: KeyDeps, actor: Actor, id: string, input: UpdateKeyInput) {
+  assertManagesKeys(actor);
+  let expiresAt: Date | null | undefined;
+  if (input.expires_at !== undefined) {
+    expiresAt = input.expires_at === null ? null : new Date(input.expires_at);
+    if (expiresAt && (Number.isNaN(expiresAt.getTime()) || expiresAt.getTime() <= Date.now())) throw new AppError("invalid_expires_at");
+  }
+  const row = await deps.db.asTenant(actor.tenantId, async (tx) => {
+    const before = await liveKey(tx, id);
+    const after = await updateApiKey(tx, id, { name: input.name, expiresAt });
+    const changes: Record<string, [unknown, unknown]> = {};
+    if (before.name !== after.name) changes.name = [before.name, after.name];
+    const [was, is] = [before.expires_at?.toISOString() ?? null, after.expires_at?.toISOString() ?? null];
+    if (was !== is) changes.expires_at = [was, is];
+    await audit(tx, actor, { tenantId: actor.tenantId, action: "api_key.updated", target: { type: "api_key", id }, changes });
+    return after;
+  });
+  // The cached record carries the expiry and the label: a stale one would outlive the change.
+  await deps.keyCache.invalidate({ keyIds: [id] });
+  return keyView(row);
+}
+
+/**
+ * A new secret under the same key id, shown this once. The secret it replaces keeps working for
+ * `graceSeconds`, then answers 401 api_key_rotated; a previous secret still in its grace stops at
+ * once (a key has at most two secrets). Every instance drops the key from its cache (the
+ * kill-switch channel), so each reloads both secrets' state on its next request.
+ */
+export async function rotateTenantApiKey(deps: KeyDeps, actor: Actor, id: string, graceSeconds: number = ROTATION_GRACE.default) {
+  assertManagesKeys(actor);
+  const key = generateToken(API_KEY_PREFIX);
+  const row = await deps.db.asTenant(actor.tenantId, async (tx) => {
+    const before = await liveKey(tx, id);
+    await assertMayHold(tx, actor, before);
+    // The application's clock, like the key's own expiry: the grace is checked against it.
+    const at = new Date();
+    const previousExpiresAt = new Date(at.getTime() + graceSeconds * 1000);
+    const after = await rotateApiKeySecret(tx, id, {
+      prefix: displayPrefix(key, API_KEY_PREFIX),
+      keyHash: sha256(key),
+      at,
+      previousExpiresAt,
+    });
+    await audit(tx, actor, {
+      tenantId: actor.tenantId,
+      action: "api_key.rotated",
+      target: { type: "api_key", id },
+      // Prefixes are shown in every list; never the secret or its hash.
+      changes: {
+        prefix: [before.prefix, after.prefix],
+        previous_secret_expires_at: [before.previous_expires_at?.toISOString() ?? null, previousExpiresAt.toISOString()],
+      },
+    });
+    return after;
+  });
+  await deps.keyCache.invalidate({ keyIds: [id] });
+  return { ...keyView(row), key };
 }
 
 /** Revokes a key; it stops working at once on every instance (key-cache invalidation). */
@@ -112,5 +225,7 @@ function keyView(k: KeyRow) {
     expires_at: k.expires_at?.toISOString() ?? null,
     revoked_at: k.revoked_at?.toISOString() ?? null,
     platform_role: k.platform_role,
+    rotated_at: k.rotated_at?.toISOString() ?? null,
+    previous_secret_expires_at: k.previous_expires_at?.toISOString() ?? null,
   };
 }

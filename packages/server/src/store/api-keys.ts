@@ -19,6 +19,8 @@ export interface KeyLookupRow {
   tenant_name: string;
   tenant_status: TenantStatus;
   external_id: string | null;
+  /** When the secret that matched stops working: a rotated-out secret's grace end; null for the current one. */
+  secret_expires_at: Date | null;
 }
 
 export function insertApiKey(
@@ -33,6 +35,7 @@ export function insertApiKey(
     rateLimitRpm?: number | null;
     expiresAt?: Date | null;
     platformRole?: PlatformRole | null;
+    createdByKeyId?: string | null;
   },
 ) {
   return tx
@@ -47,12 +50,13 @@ export function insertApiKey(
       rate_limit_rpm: key.rateLimitRpm ?? null,
       expires_at: key.expiresAt ?? null,
       platform_role: key.platformRole ?? null,
+      created_by_key_id: key.createdByKeyId ?? null,
     })
     .returning(["id", "name", "prefix", "role", "rate_limit_rpm", "created_at", "expires_at", "platform_role"])
     .executeTakeFirstOrThrow();
 }
 
-/** The key with its tenant, found by hash across tenants (SECURITY DEFINER look-up). */
+/** The key with its tenant, found by either secret's hash across tenants (SECURITY DEFINER look-up). */
 export async function lookupApiKey(tx: Tx, keyHash: string): Promise<KeyLookupRow | undefined> {
   const { rows } = await sql<KeyLookupRow>`SELECT * FROM lookup_api_key(${keyHash})`.execute(tx);
   return rows[0];
@@ -73,6 +77,8 @@ const KEY_VIEW = [
   "revoked_at",
   "user_id",
   "platform_role",
+  "rotated_at",
+  "previous_expires_at",
 ] as const;
 
 export function listApiKeys(tx: Tx, page: Page) {
@@ -104,4 +110,64 @@ export async function revokeKeysOfUser(tx: Tx, userId: string, role?: UserRole):
     .returning("id")
     .execute();
   return rows.map((r) => r.id);
+}
+
+/** A key of the current tenant, locked for a change (rotation, update). */
+export function lockApiKey(tx: Tx, id: string) {
+  return tx.selectFrom("api_keys").select(KEY_VIEW).where("id", "=", id).forUpdate().executeTakeFirst();
+}
+
+/**
+ * Swaps the key's secret: the current one becomes the previous, live until `previousExpiresAt`;
+ * a previous one still in its grace is dropped (at most two secrets per key).
+ */
+export function rotateApiKeySecret(tx: Tx, id: string, next: { prefix: string; keyHash: string; at: Date; previousExpiresAt: Date }) {
+  return tx
+    .updateTable("api_keys")
+    .set((eb) => ({
+      previous_key_hash: eb.ref("key_hash"),
+      previous_expires_at: next.previousExpiresAt,
+      key_hash: next.keyHash,
+      prefix: next.prefix,
+      rotated_at: next.at,
+    }))
+    .where("id", "=", id)
+    .returning(KEY_VIEW)
+    .executeTakeFirstOrThrow();
+}
+
+export function updateApiKey(tx: Tx, id: string, changes: { name?: string | undefined; expiresAt?: Date | null | undefined }) {
+  return tx
+    .updateTable("api_keys")
+    .set({
+      ...(changes.name !== undefined ? { name: changes.name } : {}),
+      ...(changes.expiresAt !== undefined ? { expires_at: changes.expiresAt } : {}),
+    })
+    .where("id", "=", id)
+    .returning(KEY_VIEW)
+    .executeTakeFirstOrThrow();
+}
+
+/**
+ * True when `keyId` is the tenant's registration key (admin role, of the machine user, made by no
+ * other key) and the tenant has no owner yet: until someone claims it, that key acts for the owner.
+ */
+export async function actsForOwner(tx: Tx, keyId: string): Promise<boolean> {
+  const row = await tx
+    .selectFrom("api_keys as k")
+    .innerJoin("users as u", "u.id", "k.user_id")
+    .select("k.id")
+    .where("k.id", "=", keyId)
+    .where("k.role", "=", "admin")
+    .where("u.kind", "=", "machine")
+    .where("k.created_by_key_id", "is", null)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("tenant_memberships as m").select("m.id").whereRef("m.tenant_id", "=", "k.tenant_id").where("m.role", "=", "owner"),
+        ),
+      ),
+    )
+    .executeTakeFirst();
+  return row !== undefined;
 }

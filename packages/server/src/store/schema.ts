@@ -65,6 +65,12 @@ export interface ApiKeysTable {
   expires_at: NullableTimestamp;
   revoked_at: NullableTimestamp;
   platform_role: ColumnType<PlatformRole | null, PlatformRole | null | undefined, PlatformRole | null>;
+  /** The secret a rotation replaced, live until previous_expires_at (migrations/0008). */
+  previous_key_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  previous_expires_at: NullableTimestamp;
+  rotated_at: NullableTimestamp;
+  /** The key that created this one through /v1/tenant/api-keys; null: registration or a human. */
+  created_by_key_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ClaimTokensTable {

@@ -64,7 +64,7 @@ describe.each(ENGINES)("dashboard members and keys on %s", (engine) => {
       expect(demote.body.error).toMatchObject({ type: "conflict_error", code: "last_owner" });
       const remove = await asMember(server, owner, reg.tenantId, `/auth/members/${mine.id}`, { method: "DELETE" });
       expect(remove.status).toBe(409);
-      await joinAs(server, reg, await human(), "owner");
+      await joinAs(server, reg, await human(), "owner", owner);
       const now = await asMember(server, owner, reg.tenantId, `/auth/members/${mine.id}`, { method: "PATCH", body: { role: "admin" } });
       expect(now.status).toBe(200);
     });

@@ -16,17 +16,19 @@ describe.each(ENGINES)("Identity Bridge hardening on %s", (engine) => {
   });
   afterAll(() => server.close());
 
-  it("a demoted owner's admin-role key stops working at once (401 api_key_revoked): it could mint owner links", async () => {
+  it("a demoted owner's admin-role key stops working at once (401 api_key_revoked): an admin may not hold one", async () => {
     const { reg, owner: a } = await ownedTenant(server);
     const keyOf = async (role: string) =>
       (await asMember(server, a, reg.tenantId, "/auth/api-keys", { body: { name: `a-${role}`, role } })).body.key as string;
     const adminKey = await keyOf("admin");
     const developerKey = await keyOf("developer");
-    // Used once first, so the key is in the key cache when the demotion lands.
-    expect((await server.request("/v1/auth/link", { method: "POST", token: adminKey })).status).toBe(201);
+    // Used once first, so the key is in the key cache when the demotion lands. An owner's admin
+    // key is still an admin key: it never mints owner links itself (services/owner-power.ts).
+    expect((await server.request("/v1/tenant", { token: adminKey })).status).toBe(200);
+    expect((await server.request("/v1/auth/link", { method: "POST", token: adminKey })).status).toBe(403);
 
     const b = await human("owner-b");
-    await joinAs(server, reg, b, "owner");
+    await joinAs(server, reg, b, "owner", a);
     const members = (await asMember(server, b, reg.tenantId, "/auth/members")).body.data as { id: string; subject: string }[];
     const aMember = members.find((m) => m.subject === a.subject)!;
     const demoted = await asMember(server, b, reg.tenantId, `/auth/members/${aMember.id}`, { method: "PATCH", body: { role: "admin" } });
@@ -44,7 +46,7 @@ describe.each(ENGINES)("Identity Bridge hardening on %s", (engine) => {
     async (fate) => {
       const { reg, owner: a } = await ownedTenant(server);
       const b = await human("owner-b");
-      await joinAs(server, reg, b, "owner");
+      await joinAs(server, reg, b, "owner", a);
       const link = await asMember(server, b, reg.tenantId, "/auth/claim-links", { body: { role: "owner", max_uses: 5 } });
       expect(link.status).toBe(201);
       const bKey = (await asMember(server, b, reg.tenantId, "/auth/api-keys", { body: { name: "b-admin", role: "admin" } })).body

@@ -27,9 +27,16 @@ export async function ownedTenant(server: TestServer): Promise<{ reg: Registered
   return { reg, owner };
 }
 
-/** Joins `who` to the tenant with `role` through a claim link minted by the tenant's admin key. */
-export async function joinAs(server: TestServer, reg: Registered, who: Human, role: "owner" | "admin" | "member") {
-  const link = await server.request("/v1/tenant/claim-link", { token: reg.key, body: { role } });
+/**
+ * Joins `who` to the tenant with `role` through a claim link minted by the tenant's admin key, or
+ * on the dashboard by the member `by`. Once the tenant has an owner, only an owner mints an owner
+ * link: pass `by`.
+ */
+export async function joinAs(server: TestServer, reg: Registered, who: Human, role: "owner" | "admin" | "member", by?: Human) {
+  const link = by
+    ? await asMember(server, by, reg.tenantId, "/auth/claim-links", { body: { role } })
+    : await server.request("/v1/tenant/claim-link", { token: reg.key, body: { role } });
+  if (link.status !== 201) throw new Error(`claim link failed: ${link.status} ${JSON.stringify(link.body)}`);
   const res = await claim(server, who, { token: link.body.token });
   if (res.status !== 201) throw new Error(`join failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.membership as { id: string; user_id: string; role: string };

@@ -107,7 +107,7 @@ describe.each(RACE_ENGINES)("Identity Bridge races on %s", (engine) => {
   it("two owners demoting each other at once leave exactly one owner", async () => {
     const { reg, owner } = await ownedTenant(server);
     const second = await human();
-    const m2 = await joinAs(server, reg, second, "owner");
+    const m2 = await joinAs(server, reg, second, "owner", owner);
     const [m1] = (await asMember(server, owner, reg.tenantId, "/auth/members")).body.data;
     const [a, b] = await Promise.all([
       asMember(server, owner, reg.tenantId, `/auth/members/${m2.id}`, { method: "PATCH", body: { role: "member" } }),

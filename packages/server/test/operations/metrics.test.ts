@@ -66,7 +66,9 @@ describe.each(ENGINES)("GET /metrics on %s", (engine) => {
     await chat();
     const after = await scrape();
     // The first call of a fresh key misses the cache, the second hits it.
-    expect(sample(after, "br_key_cache_lookups", { result: "hit" })! - sample(before, "br_key_cache_lookups", { result: "hit" })!).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(after, "br_key_cache_lookups", { result: "hit" })! - sample(before, "br_key_cache_lookups", { result: "hit" })!,
+    ).toBeGreaterThanOrEqual(1);
     expect(sample(after, "br_key_cache_entries")).toBeGreaterThanOrEqual(1);
     // The flush interval is ten minutes here: both completions are still buffered, and waiting.
     expect(sample(after, "br_usage_buffered_events")).toBeGreaterThanOrEqual(2);

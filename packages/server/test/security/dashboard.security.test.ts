@@ -20,15 +20,17 @@ describe.each(ENGINES)("dashboard routes: common security on %s", (engine) => {
   const newMember = async (w: SecurityWorld, tenant: SecurityTenant) =>
     joinAs(w.server, { tenantId: tenant.id, key: tenant.adminKey } as Registered, await human("teammate"), "member");
   const fresh = async (w: SecurityWorld) => (await newMember(w, w.a)).id;
-  /** A key of tenant A the control may revoke. */
-  const newKey = async (w: SecurityWorld) => {
+  /** A key of tenant A the control may revoke, change or rotate. */
+  const newKey = async (w: SecurityWorld, role: "admin" | "developer" = "developer") => {
     const res = await w.server.request("/auth/api-keys", {
       token: w.a.owner.jwt,
       headers: { "x-br-tenant-id": w.a.id },
-      body: { name: "spare" },
+      body: { name: "spare", role },
     });
     return res.body.id as string;
   };
+  // Rotation changes the secret (key_hash, prefix) and keeps the old one (previous_key_hash).
+  const secrets = tableState({ api_keys: ["id", "name", "prefix", "key_hash", "previous_key_hash", "expires_at", "revoked_at"] });
   const keyWorks = async (w: SecurityWorld, key: string) => expect((await w.server.request("/v1/tenant", { token: key })).status).toBe(200);
 
   runCommonRouteTests({ world, operationId: "auth.members.list", auth: "jwt" });
@@ -66,6 +68,38 @@ describe.each(ENGINES)("dashboard routes: common security on %s", (engine) => {
       { as: "admin", code: "owner_required", request: () => ({ body: { name: "escalate", role: "admin" } }) },
     ],
     state: keys,
+  });
+
+  runCommonRouteTests({
+    world,
+    operationId: "auth.apiKeys.update",
+    auth: "jwt",
+    request: async (w) => ({ params: { id: await newKey(w) }, body: { name: "renamed" } }),
+    roles: [{ as: "member", code: "admin_required" }],
+    state: secrets,
+    prepare: async (w) => ({
+      request: { params: { id: w.b.adminKeyId }, body: { name: "taken over" } },
+      code: "api_key_not_found",
+      intact: () => keyWorks(w, w.b.adminKey),
+    }),
+  });
+
+  runCommonRouteTests({
+    world,
+    operationId: "auth.apiKeys.rotate",
+    auth: "jwt",
+    request: async (w) => ({ params: { id: await newKey(w) }, body: { grace_seconds: 0 } }),
+    roles: [
+      { as: "member", code: "admin_required" },
+      // The new secret of an admin-role key would hand an admin member a key above its role.
+      { as: "admin", code: "owner_required", request: async (w) => ({ params: { id: await newKey(w, "admin") }, body: {} }) },
+    ],
+    state: secrets,
+    prepare: async (w) => ({
+      request: { params: { id: w.b.adminKeyId }, body: { grace_seconds: 0 } },
+      code: "api_key_not_found",
+      intact: () => keyWorks(w, w.b.adminKey),
+    }),
   });
 
   runCommonRouteTests({

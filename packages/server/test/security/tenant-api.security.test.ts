@@ -1,5 +1,6 @@
 import { describe, expect } from "vitest";
-import { runCommonRouteTests, tableState } from "../support/route-security.js";
+import { registerTenant } from "../support/harness.js";
+import { runCommonRouteTests, tableState, type SecurityWorld } from "../support/route-security.js";
 import { ENGINES } from "../support/services.js";
 import { useSecurityWorld } from "./world.js";
 
@@ -8,6 +9,80 @@ describe.each(ENGINES)("API-key routes: common security on %s", (engine) => {
   const world = useSecurityWorld(engine);
   const claimTokens = tableState({ claim_tokens: ["id", "revoked_at", "used_count"] });
   const devices = tableState({ device_authorizations: ["id", "status", "interval", "last_polled_at", "delivered_at"] });
+  const secrets = tableState({ api_keys: ["id", "name", "prefix", "key_hash", "previous_key_hash", "expires_at", "revoked_at"] });
+  /** A developer key of tenant A, made on the dashboard, for a control to change, rotate or revoke. */
+  const spareKey = async (w: SecurityWorld) => {
+    const res = await w.server.request("/auth/api-keys", {
+      token: w.a.owner.jwt,
+      headers: { "x-br-tenant-id": w.a.id },
+      body: { name: "spare" },
+    });
+    return res.body.id as string;
+  };
+  const bKeyIntact = (w: SecurityWorld) => async () => {
+    expect((await w.server.request("/v1/tenant", { token: w.b.adminKey })).status).toBe(200);
+  };
+  /** The registration key of a tenant nobody has claimed: it acts for the owner. */
+  const unclaimedRegistrationKey = async (w: SecurityWorld) => (await registerTenant(w.server, { active: true })).key;
+
+  // Headless key management (DESIGN.md §10): admin-role keys only.
+  runCommonRouteTests({
+    world,
+    operationId: "tenant.listApiKeys",
+    auth: "api_key",
+    roles: [{ as: "developer", code: "insufficient_role" }],
+    control: (res, w) => {
+      expect(res.status).toBe(200);
+      expect(res.body.data.map((k: { id: string }) => k.id)).toContain(w.a.adminKeyId);
+    },
+  });
+
+  runCommonRouteTests({
+    world,
+    operationId: "tenant.createApiKey",
+    auth: "api_key",
+    request: () => ({ body: { name: "headless", role: "admin" } }),
+    roles: [{ as: "developer", code: "insufficient_role", request: () => ({ body: { name: "headless", role: "developer" } }) }],
+    state: secrets,
+  });
+
+  runCommonRouteTests({
+    world,
+    operationId: "tenant.updateApiKey",
+    auth: "api_key",
+    request: async (w) => ({ params: { id: await spareKey(w) }, body: { name: "renamed" } }),
+    roles: [{ as: "developer", code: "insufficient_role" }],
+    state: secrets,
+    prepare: async (w) => ({
+      request: { params: { id: w.b.adminKeyId }, body: { name: "taken over" } },
+      code: "api_key_not_found",
+      intact: bKeyIntact(w),
+    }),
+  });
+
+  runCommonRouteTests({
+    world,
+    operationId: "tenant.revokeApiKey",
+    auth: "api_key",
+    request: async (w) => ({ params: { id: await spareKey(w) } }),
+    roles: [{ as: "developer", code: "insufficient_role" }],
+    state: secrets,
+    prepare: async (w) => ({ request: { params: { id: w.b.adminKeyId } }, code: "api_key_not_found", intact: bKeyIntact(w) }),
+  });
+
+  runCommonRouteTests({
+    world,
+    operationId: "tenant.rotateApiKey",
+    auth: "api_key",
+    request: async (w) => ({ params: { id: await spareKey(w) }, body: { grace_seconds: 0 } }),
+    roles: [{ as: "developer", code: "insufficient_role" }],
+    state: secrets,
+    prepare: async (w) => ({
+      request: { params: { id: w.b.adminKeyId }, body: { grace_seconds: 0 } },
+      code: "api_key_not_found",
+      intact: bKeyIntact(w),
+    }),
+  });
 
   runCommonRouteTests({
     world,
@@ -45,7 +120,8 @@ describe.each(ENGINES)("API-key routes: common security on %s", (engine) => {
     world,
     operationId: "identityBridge.generateClaimLink",
     auth: "api_key",
-    request: () => ({ body: { role: "owner" } }),
+    // Tenant A is claimed, so its registration key is an ordinary admin key: admin links, not owner ones.
+    request: () => ({ body: { role: "admin" } }),
     roles: [{ as: "developer", code: "insufficient_role" }],
     state: claimTokens,
   });
@@ -54,6 +130,8 @@ describe.each(ENGINES)("API-key routes: common security on %s", (engine) => {
     world,
     operationId: "identityBridge.createBrowserLink",
     auth: "api_key",
+    // An owner link: the control needs a key that acts for the owner.
+    request: async (w) => ({ token: await unclaimedRegistrationKey(w) }),
     roles: [{ as: "developer", code: "insufficient_role" }],
     state: claimTokens,
   });

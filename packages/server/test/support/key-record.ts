@@ -12,6 +12,7 @@ export const keyRecord = (keyId: string, tenantId: string): KeyRecord => ({
   rateLimitRpm: null,
   expiresAt: null,
   revokedAt: null,
+  secretExpiresAt: null,
   platformRole: null,
   tenant: { id: tenantId, slug: "t", name: "T", status: "active" },
   externalId: null,

@@ -31,6 +31,11 @@ export async function authenticateApiKey(
   if (record.revokedAt !== null && record.revokedAt <= now) {
     throw new AppError("api_key_revoked");
   }
+  // A rotated-out secret past its grace (migrations/0008): known, so the caller learns to switch
+  // to the new secret rather than that the key is gone. The record carries the time: no query.
+  if (record.secretExpiresAt !== null && record.secretExpiresAt <= now) {
+    throw new AppError("api_key_rotated");
+  }
   if (record.expiresAt !== null && record.expiresAt <= now) {
     throw new AppError("api_key_expired");
   }
@@ -104,6 +109,7 @@ async function loadRecord(deps: AuthDeps, hash: string): Promise<KeyRecord | nul
         rateLimitRpm: row.rate_limit_rpm,
         expiresAt: row.expires_at?.getTime() ?? null,
         revokedAt: row.revoked_at?.getTime() ?? null,
+        secretExpiresAt: row.secret_expires_at?.getTime() ?? null,
         platformRole: row.platform_role,
         tenant: { id: row.tenant_id, slug: row.tenant_slug, name: row.tenant_name, status: row.tenant_status },
         externalId: row.external_id,

@@ -16,6 +16,11 @@ export interface KeyRecord {
   rateLimitRpm: number | null;
   expiresAt: number | null;
   revokedAt: number | null;
+  /**
+   * When this secret stops working: the grace end of a secret a rotation replaced (it then answers
+   * api_key_rotated); null for the key's current secret. Checked per request, from the cache.
+   */
+  secretExpiresAt: number | null;
   /** Platform power the key was minted with (DESIGN.md §8). */
   platformRole: PlatformRole | null;
   tenant: { id: string; slug: string; name: string; status: TenantStatus };

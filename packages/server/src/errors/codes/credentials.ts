@@ -26,6 +26,13 @@ export const CREDENTIAL_ERRORS = defineErrorCodes({
     message: "This API key has expired.",
     meaning: "The API key is past its expiry.",
   },
+  api_key_rotated: {
+    status: 401,
+    type: "authentication_error",
+    message: "This API key was rotated and this secret's grace period is over: send the key's new secret.",
+    meaning: "The secret is one a rotation replaced (same key id), and its `grace_seconds` have passed.",
+    recovery: { action: "retry_with_params", field: "authorization" },
+  },
   metrics_token_required: {
     status: 401,
     type: "authentication_error",

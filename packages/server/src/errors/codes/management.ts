@@ -25,7 +25,7 @@ export const MANAGEMENT_ERRORS = defineErrorCodes({
     status: 400,
     type: "invalid_request_error",
     message: "expires_at must be a date-time in the future.",
-    meaning: "An invite code's `expires_at` is not a future date-time.",
+    meaning: "An invite code's or API key's `expires_at` is not a future date-time.",
     recovery: { action: "retry_with_params", field: "expires_at" },
   },
   invite_code_exists: {
@@ -57,6 +57,12 @@ export const MANAGEMENT_ERRORS = defineErrorCodes({
     type: "not_found_error",
     message: "No such API key.",
     meaning: "The tenant has no API key with that id.",
+  },
+  api_key_already_revoked: {
+    status: 409,
+    type: "conflict_error",
+    message: "This API key is revoked: it can no longer be changed or rotated. Create a new key.",
+    meaning: "A PATCH or rotation named a revoked key; revocation is final.",
   },
   claim_link_not_found: {
     status: 404,

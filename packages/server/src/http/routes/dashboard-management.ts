@@ -2,17 +2,24 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
 import { createClaimLink, listClaimLinks, revokeClaimLink } from "../../services/claim-links.js";
 import { changeMemberRole, listTenantMembers, removeMember } from "../../services/members.js";
-import { createTenantApiKey, listTenantApiKeys, revokeTenantApiKey } from "../../services/tenant-api-keys.js";
+import {
+  createTenantApiKey,
+  listTenantApiKeys,
+  revokeTenantApiKey,
+  rotateTenantApiKey,
+  ROTATION_GRACE,
+  updateTenantApiKey,
+} from "../../services/tenant-api-keys.js";
 import type { App } from "../context.js";
 import { jwtAuth, tenantContext } from "../middleware/jwt-auth.js";
 import { displayString, errorResponses, jsonBody, jsonContent, jwtSecurity, MembershipRole, TenantIdHeader } from "../openapi.js";
 import { ClaimLink, ClaimLinkRequest } from "./identity-bridge.js";
 
-const ListQuery = z.object({
+export const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().min(1).max(512).optional(),
 });
-const IdParam = z.object({ id: z.uuid().openapi({ param: { name: "id", in: "path" } }) });
+export const IdParam = z.object({ id: z.uuid().openapi({ param: { name: "id", in: "path" } }) });
 export const list = <T extends z.ZodType>(item: T, name: string) =>
   z.object({ data: z.array(item), next_cursor: z.string().nullable() }).openapi(name);
 
@@ -44,15 +51,24 @@ export const ApiKey = z
       .enum(["admin", "proposer"])
       .nullable()
       .openapi({ description: "Platform power the key was minted with (platform_admin / platform_proposer); null: a plain tenant key" }),
+    rotated_at: z.string().nullable().openapi({ description: "Last rotation; null: never rotated" }),
+    previous_secret_expires_at: z.string().nullable().openapi({
+      description:
+        "When the secret the last rotation replaced stops (or stopped) working; after it, that secret answers 401 api_key_rotated",
+    }),
   })
   .openapi("ApiKey");
+export const ApiKeyList = list(ApiKey, "ApiKeyList");
 export const CreatedApiKey = ApiKey.extend({ key: z.string().openapi({ description: "br_live_… key, shown this once." }) }).openapi(
   "CreatedApiKey",
 );
-const CreateApiKeyRequest = z
+export const CreateApiKeyRequest = z
   .strictObject({
     name: displayString(100),
-    role: z.enum(["admin", "developer"]).default("developer").openapi({ description: "admin keys: owners only." }),
+    role: z
+      .enum(["admin", "developer"])
+      .default("developer")
+      .openapi({ description: "admin keys: owners on the dashboard, admin-role keys on /v1." }),
     expires_in_days: z.number().int().min(1).max(365).optional(),
     platform_admin: z.boolean().optional().openapi({ description: "Mint a platform-admin key (for MCP); platform admins only" }),
     platform_proposer: z
@@ -61,6 +77,29 @@ const CreateApiKeyRequest = z
       .openapi({ description: "Mint a key that may read the admin API, dry-run and propose; platform admins and proposers only" }),
   })
   .openapi("CreateApiKeyRequest");
+export const UpdateApiKeyRequest = z
+  .strictObject({
+    name: displayString(100).optional(),
+    expires_at: z.iso.datetime({ offset: true }).nullable().optional().openapi({ description: "A future date-time; null: never expires." }),
+  })
+  .refine((b) => b.name !== undefined || b.expires_at !== undefined, { message: "name or expires_at is required" })
+  .openapi("UpdateApiKeyRequest");
+export const RotateApiKeyRequest = z
+  .strictObject({
+    grace_seconds: z
+      .number()
+      .int()
+      .min(ROTATION_GRACE.min)
+      .max(ROTATION_GRACE.max)
+      .optional()
+      .openapi({ description: `How long the old secret keeps working (default ${ROTATION_GRACE.default}; 0: it stops at once).` }),
+  })
+  .openapi("RotateApiKeyRequest");
+/** One text for both rotate routes. */
+export const ROTATE_DESCRIPTION =
+  "A new secret under the same key id, shown this once. The old secret keeps working for grace_seconds, then answers 401 " +
+  "api_key_rotated on every instance. Rotating again during a grace ends the previous old secret at once: a key has at most two " +
+  "live secrets. Rotating a key needs the power to create it (its role, its platform power).";
 
 export const ClaimLinkSummary = z
   .object({
@@ -138,7 +177,7 @@ export function registerDashboardManagement(app: App, deps: Deps) {
       tags: ["Dashboard"],
       summary: "API keys of the current tenant (prefix and last use, never the key)",
       request: { headers, query: ListQuery },
-      responses: { 200: jsonContent(list(ApiKey, "ApiKeyList"), "Keys"), ...errorResponses(400, 401, 403) },
+      responses: { 200: jsonContent(ApiKeyList, "Keys"), ...errorResponses(400, 401, 403) },
     }),
     async (c) => c.json(await listTenantApiKeys(deps, c.get("actor"), c.req.valid("query")), 200),
   );
@@ -154,6 +193,33 @@ export function registerDashboardManagement(app: App, deps: Deps) {
       responses: { 201: jsonContent(CreatedApiKey, "Created"), ...errorResponses(400, 401, 403) },
     }),
     async (c) => c.json(await createTenantApiKey(deps, c.get("actor"), c.req.valid("json")), 201),
+  );
+  app.openapi(
+    createRoute({
+      ...base,
+      method: "patch",
+      path: "/auth/api-keys/{id}",
+      operationId: "auth.apiKeys.update",
+      tags: ["Dashboard"],
+      summary: "Rename an API key or change its expiry (owners and admins)",
+      request: { headers, params: IdParam, body: jsonBody(UpdateApiKeyRequest) },
+      responses: { 200: jsonContent(ApiKey, "Updated"), ...errorResponses(400, 401, 403, 404, 409) },
+    }),
+    async (c) => c.json(await updateTenantApiKey(deps, c.get("actor"), c.req.valid("param").id, c.req.valid("json")), 200),
+  );
+  app.openapi(
+    createRoute({
+      ...base,
+      method: "post",
+      path: "/auth/api-keys/{id}/rotate",
+      operationId: "auth.apiKeys.rotate",
+      tags: ["Dashboard"],
+      summary: "Rotate an API key's secret; the new one is shown this once (owners and admins)",
+      description: ROTATE_DESCRIPTION,
+      request: { headers, params: IdParam, body: { ...jsonBody(RotateApiKeyRequest), required: false } },
+      responses: { 200: jsonContent(CreatedApiKey, "Rotated: the key with its new secret"), ...errorResponses(400, 401, 403, 404, 409) },
+    }),
+    async (c) => c.json(await rotateTenantApiKey(deps, c.get("actor"), c.req.valid("param").id, c.req.valid("json")?.grace_seconds), 200),
   );
   app.openapi(
     createRoute({

@@ -12,7 +12,10 @@ const { maxUses, expiresInDays } = CLAIM_LINK_BOUNDS;
 /** Body of POST /v1/tenant/claim-link and POST /auth/claim-links; every field optional. */
 export const ClaimLinkRequest = z
   .strictObject({
-    role: MembershipRole.optional().openapi({ description: "Role the claimer gets (default member)." }),
+    role: MembershipRole.optional().openapi({
+      description:
+        "Role the claimer gets (default member). owner: a signed-in owner, or the registration key while the tenant has no owner.",
+    }),
     max_uses: z.number().int().min(maxUses.min).max(maxUses.max).optional().openapi({ description: "Default 1." }),
     expires_in_days: z.number().int().min(expiresInDays.min).max(expiresInDays.max).optional().openapi({ description: "Default 7." }),
   })
@@ -33,7 +36,11 @@ export const BrowserLink = z.object({ id: z.uuid(), url: z.url(), token: z.strin
 
 const DeviceAuthorizeRequest = z
   .strictObject({
-    role: MembershipRole.optional().openapi({ description: "Role an identity new to the tenant gets on approval (default owner)." }),
+    role: MembershipRole.optional().openapi({
+      description:
+        "Role an identity new to the tenant gets on approval. owner: only the registration key of a tenant with no owner yet; " +
+        "default owner for that key, admin for any other admin key.",
+    }),
   })
   .openapi("DeviceAuthorizeRequest");
 
@@ -104,7 +111,8 @@ export function registerIdentityBridge(app: App, deps: Deps) {
     operationId: "identityBridge.createBrowserLink",
     tags: ["Identity Bridge"],
     summary: "Single-use owner link that opens the dashboard signed in to this tenant",
-    description: "Single use, valid 7 days, role owner. Needs an admin-role key.",
+    description:
+      "Single use, valid 7 days, role owner. Needs the tenant's registration key while the tenant has no owner (403 owner_required otherwise).",
     security: apiKeySecurity,
     middleware: [apiKeyAuth(deps, { role: "admin" })] as const,
     responses: { 201: jsonContent(BrowserLink, "The link, token shown once"), ...errorResponses(401, 403, 429) },
@@ -127,7 +135,7 @@ export function registerIdentityBridge(app: App, deps: Deps) {
     const body = c.req.valid("json") ?? {};
     // The device code is a bearer secret until it is used (RFC 8628 §3.2 responses follow RFC 6749 §5.1).
     c.header("Cache-Control", "no-store");
-    return c.json(await authorizeDevice(deps, c.get("actor"), { role: body.role ?? "owner" }), 200);
+    return c.json(await authorizeDevice(deps, c.get("actor"), { role: body.role }), 200);
   });
 
   const tokenRoute = createRoute({
