@@ -76,6 +76,10 @@ export class Database {
       // Without a listener, an idle connection the server drops would crash the process; the pool
       // replaces it on the next checkout.
       pool.on("error", (err) => options.onIdleError?.(err));
+      // The pool listens only while a connection is idle. One checked out between two statements
+      // of a transaction (the dispatcher's, a request's) when PostgreSQL goes away would emit an
+      // unhandled error and crash the process; its next query fails instead, and the pool drops it.
+      pool.on("connect", (client) => client.on("error", (err) => options.onIdleError?.(err)));
       const dialect = new PostgresDialect({ pool });
       const kysely = new Kysely<DB>({ dialect, log });
       db = new Database(

@@ -77,7 +77,8 @@ describe.each(ENGINES)("usage metering against poisoned events on %s", (engine) 
     record(t.tenantId);
     record(t.tenantId);
     const outage = Object.assign(new Error("connection terminated"), { code: "08006" });
-    vi.spyOn(server.deps.db, "asPlatform").mockRejectedValueOnce(outage);
+    // The meter writes through the background view of the pool.
+    vi.spyOn(server.deps.db.background, "asPlatform").mockRejectedValueOnce(outage);
     await server.deps.meter.flush();
     expect(await eventsOf(t.tenantId)).toHaveLength(0);
 
