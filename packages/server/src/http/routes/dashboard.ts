@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import type { Context } from "hono";
 import type { Deps } from "../../deps.js";
 import type { App } from "../context.js";
+import { setPageHeaders } from "../page-headers.js";
 import { AppError } from "../../errors/index.js";
 
 const DEFAULT_DIST = fileURLToPath(new URL("../../../../dashboard/dist", import.meta.url));
@@ -86,26 +87,7 @@ function securityHeaders(discover: () => Promise<OidcEndpoints | null>) {
     const endpoints = await discover();
     await next();
     const connect = ["'self'", ...new Set([endpoints?.token_endpoint].filter(Boolean).map((u) => new URL(u!).origin))];
-    c.header(
-      "Content-Security-Policy",
-      [
-        "default-src 'none'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        `connect-src ${connect.join(" ")}`,
-        "manifest-src 'self'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-      ].join("; "),
-    );
-    // The claim token is in the URL until the SPA removes it: never leak it to another site.
-    c.header("Referrer-Policy", "no-referrer");
-    c.header("X-Content-Type-Options", "nosniff");
-    c.header("X-Frame-Options", "DENY");
-    c.header("Cross-Origin-Opener-Policy", "same-origin");
+    setPageHeaders(c, { style: "'self'", connect });
   };
 }
 

@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import type { App } from "../context.js";
+import { setPageHeaders } from "../page-headers.js";
 
 // The renderer comes from the installed swagger-ui-dist (pinned in the lockfile), never a CDN:
 // the page works offline, and no third-party script runs on the origin that holds sign-in tokens.
@@ -28,26 +29,8 @@ const PAGE = `<!doctype html>
 
 const INIT = `window.ui = SwaggerUIBundle({ url: "/openapi.json", dom_id: "#reference", deepLinking: true });\n`;
 
-function docsHeaders(c: Context) {
-  c.header(
-    "Content-Security-Policy",
-    [
-      "default-src 'none'",
-      "script-src 'self'",
-      // The renderer sets style attributes on the elements it draws.
-      "style-src 'self' 'unsafe-inline'",
-      "img-src 'self' data:",
-      "font-src 'self'",
-      "connect-src 'self'",
-      "base-uri 'none'",
-      "form-action 'self'",
-      "frame-ancestors 'none'",
-    ].join("; "),
-  );
-  c.header("Referrer-Policy", "no-referrer");
-  c.header("X-Content-Type-Options", "nosniff");
-  c.header("X-Frame-Options", "DENY");
-}
+// The renderer sets style attributes on the elements it draws.
+const docsHeaders = (c: Context) => setPageHeaders(c, { style: "'self' 'unsafe-inline'", connect: ["'self'"] });
 
 /** The API reference page over /openapi.json. */
 export function registerDocs(app: App) {
