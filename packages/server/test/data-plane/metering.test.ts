@@ -27,6 +27,16 @@ describe.each(ENGINES)("usage metering on %s", (engine) => {
     await upstream.close();
   });
 
+  it("writes its batches as background work: a flush is no request's query", async () => {
+    const t = await registerTenant(server, { active: true });
+    expect((await chat(t.key, { model: "echo" })).status).toBe(200);
+    const before = server.deps.db.queryCount;
+    await server.deps.meter.flush();
+    // A full buffer flushes from inside a request: counted, it would break every "0 queries warm" test.
+    expect(server.deps.db.queryCount).toBe(before);
+    expect(await eventsOf(t.tenantId)).toHaveLength(1);
+  });
+
   it("records one event per request sent: tenant, key, model, tokens, latency and status", async () => {
     const t = await registerTenant(server, { active: true });
     for (let i = 0; i < 3; i++) expect((await chat(t.key, { model: "fake-model" })).status).toBe(200);
