@@ -29,11 +29,14 @@ client (--base-url, --api-key, --access-token, --json; or BRAINSTORMROUTER_BASE_
   register                    register a tenant; prints the API key and the claim URL
   claim-link                  mint a claim link for a teammate
   link                        link a browser identity to this key's tenant (device flow)
+  keys list|create|update|rotate|revoke   the tenant's API keys (an admin-role key)
   admin tenants|tenant|approve|reject|suspend|invites|digest   platform administration
   admin proposals|propose     proposals: agents propose (dry run now), another admin approves or declines
   admin audit                 the audit trail, newest first
 
 run 'brainstormrouter <command> --help' (or -h) for a command's usage, flags and an example`;
+
+const KEYS_NOTE = "Needs an admin-role API key of the tenant; a developer key gets 403 insufficient_role.";
 
 const ADMIN_NOTE = "Needs a platform admin: a login listed in BRAINSTORMROUTER_PLATFORM_ADMIN_IDS, or a key minted with platform_admin.";
 
@@ -103,6 +106,54 @@ example
     "Links a browser identity to this API key's tenant (device flow): shows a code and a URL, waits\nuntil someone signed in confirms it there, and prints the linked tenant. Needs an admin key.",
     "",
     "brainstormrouter link",
+  ),
+  keys: `usage: brainstormrouter keys <command> [options]
+
+The tenant's API keys. ${KEYS_NOTE}
+
+commands
+  list                        the keys: prefix, role, created, expiry, last rotation (never the secret)
+  create --name NAME          a new key; its secret is shown once
+  update <id>                 rename it or change its expiry
+  rotate <id>                 a new secret under the same id, shown once; the old one works for a grace period
+  revoke <id>                 the key stops working at once
+
+run 'brainstormrouter keys <command> --help' for its flags and an example
+
+${CLIENT}
+
+example
+  brainstormrouter keys create --name ci --role developer --expires-in-days 90`,
+  "keys list": entry(
+    "keys list [--limit N] [--cursor C]",
+    `Lists the tenant's keys, newest first: id, name, prefix, role, created, expiry, last rotation. ${KEYS_NOTE}`,
+    "  --limit N             page size\n  --cursor C            the next page",
+    "brainstormrouter keys list --json",
+  ),
+  "keys create": entry(
+    "keys create --name NAME [--role admin|developer] [--expires-in-days N]",
+    `Creates a key and prints its secret, shown once: the server keeps only a hash. ${KEYS_NOTE}`,
+    "  --name NAME           what it is for\n  --role ROLE           admin or developer (default developer)\n  --expires-in-days N   lifetime (else it never expires)",
+    "brainstormrouter keys create --name ci --role developer --expires-in-days 90",
+  ),
+  "keys update": entry(
+    "keys update <key-id> [--name NAME] [--expires-at ISO|none]",
+    `Renames a key or changes its expiry (at least one of the two). ${KEYS_NOTE}`,
+    "  --name NAME           the new name\n  --expires-at ISO      a future ISO 8601 date-time; none: never expires",
+    "brainstormrouter keys update 5d1e… --expires-at 2027-01-01T00:00:00Z",
+  ),
+  "keys rotate": entry(
+    "keys rotate <key-id> [--grace-seconds N]",
+    "Gives the key a new secret under the same id and prints it, shown once, and when the old secret\n" +
+      `stops working (then it answers 401 api_key_rotated). A key may rotate itself. ${KEYS_NOTE}`,
+    "  --grace-seconds N     how long the old secret keeps working: 0–86400 (default 3600); 0 stops it at once",
+    "brainstormrouter keys rotate 5d1e… --grace-seconds 600",
+  ),
+  "keys revoke": entry(
+    "keys revoke <key-id>",
+    `Revokes a key: it stops working at once on every instance. ${KEYS_NOTE}`,
+    "",
+    "brainstormrouter keys revoke 5d1e…",
   ),
   admin: `usage: brainstormrouter admin <command> [options]
 

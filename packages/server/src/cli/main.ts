@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   register: async () => (await import("./commands/identity.js")).register,
   "claim-link": async () => (await import("./commands/identity.js")).claimLink,
   link: async () => (await import("./commands/identity.js")).link,
+  keys: async () => (await import("./commands/keys.js")).keys,
   admin: async () => (await import("./commands/admin.js")).admin,
 };
 
