@@ -1,7 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { Deps } from "../../deps.js";
-import { createChatCompletion } from "../../services/chat.js";
+import { type ChatContext, createChatCompletion } from "../../services/chat.js";
 import type { App, AppEnv } from "../context.js";
 import { apiKeyAuth } from "../middleware/api-key-auth.js";
 import { apiKeySecurity, errorResponses, jsonBody } from "../openapi.js";
@@ -133,6 +134,13 @@ export const markStart = createMiddleware<AppEnv>(async function markStartMiddle
   await next();
 });
 
+/** What a proxied call needs from its request: ids for the upstream, the client's abort, the start. */
+export const upstreamContext = (c: Context<AppEnv>): ChatContext => ({
+  requestId: c.get("requestId"),
+  signal: c.req.raw.signal,
+  startedAt: c.get("startedAt"),
+});
+
 export function registerChatRoutes(app: App, deps: Deps) {
   const completions = createRoute({
     method: "post",
@@ -152,11 +160,7 @@ export function registerChatRoutes(app: App, deps: Deps) {
     },
   });
   app.openapi(completions, async (c) => {
-    const outcome = await createChatCompletion(deps, c.get("actor"), c.req.valid("json"), {
-      requestId: c.get("requestId"),
-      signal: c.req.raw.signal,
-      startedAt: c.get("startedAt"),
-    });
+    const outcome = await createChatCompletion(deps, c.get("actor"), c.req.valid("json"), upstreamContext(c));
     c.header("x-br-overhead-ms", outcome.overheadMs.toFixed(3));
     if (!outcome.stream) return c.body(outcome.json, 200, { "content-type": "application/json" });
     return c.body(outcome.body, 200, {

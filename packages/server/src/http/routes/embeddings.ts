@@ -4,7 +4,7 @@ import { createEmbeddings } from "../../services/embeddings.js";
 import type { App } from "../context.js";
 import { apiKeyAuth } from "../middleware/api-key-auth.js";
 import { apiKeySecurity, errorResponses, jsonBody, jsonContent } from "../openapi.js";
-import { markStart, ModelName } from "./chat.js";
+import { markStart, ModelName, upstreamContext } from "./chat.js";
 
 const TokenIds = z.array(z.number().int().min(0)).min(1);
 
@@ -55,11 +55,7 @@ export function registerEmbeddingRoutes(app: App, deps: Deps) {
     },
   });
   app.openapi(route, async (c) => {
-    const outcome = await createEmbeddings(deps, c.get("actor"), c.req.valid("json"), {
-      requestId: c.get("requestId"),
-      signal: c.req.raw.signal,
-      startedAt: c.get("startedAt"),
-    });
+    const outcome = await createEmbeddings(deps, c.get("actor"), c.req.valid("json"), upstreamContext(c));
     c.header("x-br-overhead-ms", outcome.overheadMs.toFixed(3));
     // The upstream's JSON as received, not re-serialised: the schema documents it, the compiler cannot check it.
     return c.body(outcome.json, 200, { "content-type": "application/json" }) as never;

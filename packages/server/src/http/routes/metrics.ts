@@ -1,16 +1,14 @@
 import { Hono } from "hono";
-import { timingSafeEqual } from "node:crypto";
 import type { Deps } from "../../deps.js";
 import { AppError } from "../../errors/index.js";
+import { safeEqual } from "../../lib/tokens.js";
 import type { App } from "../context.js";
+import { bearerToken } from "../middleware/api-key-auth.js";
 
 const CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-function bearerMatches(header: string | undefined, token: string): boolean {
-  const given = Buffer.from(header?.startsWith("Bearer ") ? header.slice(7) : "");
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
+// The API's own bearer parsing and constant-time comparison.
+const bearerMatches = (header: string | undefined, token: string) => safeEqual(bearerToken(header) ?? "", token);
 
 /** `GET /metrics` on the API port: only with `BR_METRICS_TOKEN`, presented as a bearer token. */
 export function registerMetrics(app: App, deps: Deps) {
