@@ -26,8 +26,13 @@ const REDACT = [
   "*.secret",
 ];
 
+/**
+ * Standard output by default, written asynchronously: lines queued while a write is in flight go
+ * out together, instead of one write(2) per access-log line on the request path (decisions.md
+ * #126). `flush` before exiting.
+ */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACT, censor: "[redacted]" } }, destination);
+  return pino({ level, redact: { paths: REDACT, censor: "[redacted]" } }, destination ?? pino.destination({ dest: 1, sync: false }));
 }
 
 const SECRET_QUERY_PARAMS = ["claim", "token", "user_code", "code", "device_code", "access_token"];
@@ -36,11 +41,11 @@ const SECRET_QUERY_PARAMS = ["claim", "token", "user_code", "code", "device_code
 // of another value): the prefix is kept so the log still says what kind of secret it was.
 const TOKEN_ANYWHERE = /(br_live_|brct_)[0-9A-Za-z]+/g;
 
-/** The path and query for an access log, with secret-bearing parameters and tokens blanked out. */
-export function loggablePath(url: URL): string {
-  let path = url.pathname;
-  if (url.search) {
-    const query = new URLSearchParams(url.search);
+/** The path and query (`?…`, or "") for an access log, with secret-bearing parameters and tokens blanked out. */
+export function loggablePath(pathname: string, search: string): string {
+  let path = pathname;
+  if (search.length > 1) {
+    const query = new URLSearchParams(search);
     for (const name of SECRET_QUERY_PARAMS) if (query.has(name)) query.set(name, "[redacted]");
     path += `?${query.toString()}`;
   }

@@ -47,6 +47,6 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     const timer = setTimeout(() => process.exit(1), config.shutdownGraceMs + 15_000);
     timer.unref();
     await server.close();
-    process.exit(0);
+    log.flush(() => process.exit(0));
   });
 }

@@ -1,3 +1,4 @@
+import type { EventEmitter } from "node:events";
 /** The part of an OpenAI chat request the gateway reads; everything else is passed on untouched. */
 export interface ChatBody {
   model: string;
@@ -21,12 +22,18 @@ export interface TokenUsage {
   completionTokens: number;
 }
 
+/**
+ * Aborted when the client goes away: an AbortSignal, or an EventEmitter that emits `abort` (what
+ * undici's `signal` also takes; the HTTP layer's is one, cheaper per request: http/client-gone.ts).
+ */
+export type CallSignal = AbortSignal | (EventEmitter & { readonly aborted: boolean; readonly reason: unknown });
+
 interface Call<Body> {
   /** The client's body with `model` already set to the upstream's name for it. */
   body: Body;
   requestId: string;
-  /** Aborted when the client goes away: the upstream call is cancelled with it. */
-  signal: AbortSignal;
+  /** The upstream call is cancelled with it. */
+  signal: CallSignal;
 }
 
 export type ChatCall = Call<ChatBody>;

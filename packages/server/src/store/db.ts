@@ -58,12 +58,14 @@ export class Database {
     readonly engine: Engine,
     readonly kysely: Kysely<DB>,
     private readonly ownerSessionImpl: <T>(fn: (exec: ExecScript) => Promise<T>) => Promise<T>,
+    /** A multi-statement script on one pooled connection, in one round trip (simple protocol). */
+    private readonly oneTripImpl: ExecScript,
     private readonly closeImpl: () => Promise<void>,
     /** Connections checked out of the pool now (PGlite: its one session, 0 or 1). */
     readonly connectionsInUse: () => number,
     uncounted?: Kysely<DB>,
   ) {
-    this.background = uncounted ? new Database(engine, uncounted, ownerSessionImpl, closeImpl, connectionsInUse) : this;
+    this.background = uncounted ? new Database(engine, uncounted, ownerSessionImpl, oneTripImpl, closeImpl, connectionsInUse) : this;
   }
 
   static async open(options: DatabaseOptions): Promise<Database> {
@@ -95,6 +97,14 @@ export class Database {
             client.release();
           }
         },
+        async (script) => {
+          const client = await pool.connect();
+          try {
+            return lastRows(await client.query(script));
+          } finally {
+            client.release();
+          }
+        },
         // The pool itself, not kysely.destroy(): a Kysely that never ran a query (the counted one,
         // when only background work ran) does not end its pool, and an open PGlite keeps the
         // process alive.
@@ -111,6 +121,15 @@ export class Database {
         "pglite",
         kysely,
         (fn) => fn(async (script) => lastRows(await pglite.exec(script))),
+        // Borrowed from the pool like a transaction: never interleaved with another caller's.
+        async (script) => {
+          const session = await pool.connect();
+          try {
+            return lastRows(await pglite.exec(script));
+          } finally {
+            session.release();
+          }
+        },
         () => pool.end(),
         () => pool.inUse(),
         new Kysely<DB>({ dialect }),
@@ -127,6 +146,18 @@ export class Database {
   /** br_app with no tenant: nothing is visible except through the SECURITY DEFINER look-ups. */
   asApp<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.scoped("br_app", "", fn);
+  }
+
+  /**
+   * One statement as br_app with no tenant (the SECURITY DEFINER look-ups) in one round trip: the
+   * role and the statement travel as one simple-protocol query, which the server runs as one
+   * implicit transaction that the role ends with — instead of BEGIN, set_config, the statement
+   * and COMMIT (a cold API-key look-up was four round trips). Sent as text, without parameters:
+   * callers build `statement` from checked literals only.
+   */
+  async asAppInOneTrip(statement: string): Promise<Rows> {
+    this.queryCount++;
+    return this.oneTripImpl(`SELECT set_config('role', 'br_app', true), set_config('br.tenant_id', '', true); ${statement}`);
   }
 
   /** Platform-admin and background work (dispatcher, digest): every tenant's rows. */

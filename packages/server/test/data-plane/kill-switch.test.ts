@@ -17,28 +17,28 @@ describe.each(ENGINES)("key cache under a racing suspension on %s", (engine) => 
     const t = await registerTenant(server, { active: true });
     server.deps.keyCache.clear();
     const db = server.deps.db;
-    const asApp = db.asApp.bind(db);
+    const oneTrip = db.asAppInOneTrip.bind(db);
     let readDone!: () => void;
     let release!: () => void;
     const read = new Promise<void>((r) => (readDone = r));
     const gate = new Promise<void>((r) => (release = r));
     // Pauses the cold look-up after its database read, before it can store the result.
-    db.asApp = (async (fn: Parameters<Database["asApp"]>[0]) => {
-      const result = await asApp(fn);
+    db.asAppInOneTrip = (async (statement: string) => {
+      const result = await oneTrip(statement);
       readDone();
       await gate;
       return result;
-    }) as Database["asApp"];
+    }) as Database["asAppInOneTrip"];
     try {
       const inFlight = server.request("/v1/chat/completions", { token: t.key, body: echo });
       await read;
       await setTenantStatus(server, t.tenantId, "suspended");
-      db.asApp = asApp;
+      db.asAppInOneTrip = oneTrip;
       release();
       // It began before the suspension, so it may still be served; what matters is what follows.
       expect([200, 403]).toContain((await inFlight).status);
     } finally {
-      db.asApp = asApp;
+      db.asAppInOneTrip = oneTrip;
       release();
     }
     const after = await server.request("/v1/chat/completions", { token: t.key, body: echo });

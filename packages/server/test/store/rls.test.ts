@@ -61,6 +61,20 @@ describe.each(ENGINES)("row-level security on %s", (engine) => {
     expect(await count(b.tenantId)).toBe(0);
   });
 
+  it("a one-trip look-up runs as br_app with no tenant, and the role ends with it, even when the statement fails", async () => {
+    const db = server.deps.db;
+    const outside = async () => (await sql<{ u: string }>`SELECT current_user AS u`.execute(db.kysely)).rows[0]!.u;
+    const login = await outside();
+    expect(login).not.toBe("br_app");
+    const [row] = await db.asAppInOneTrip("SELECT current_user AS u, current_setting('br.tenant_id') AS t");
+    expect(row).toEqual({ u: "br_app", t: "" });
+    // Nothing is visible but through the SECURITY DEFINER look-ups, as with asApp.
+    expect(await db.asAppInOneTrip("SELECT count(*)::int AS n FROM api_keys")).toEqual([{ n: 0 }]);
+    await expect(db.asAppInOneTrip("SELECT 1 / 0")).rejects.toThrow(/division by zero/);
+    const after = await Promise.all(Array.from({ length: 10 }, outside));
+    expect(new Set(after)).toEqual(new Set([login]));
+  });
+
   it("tenants: each tenant sees only itself; no tenant context sees nothing", async () => {
     const slugs = await server.deps.db.asTenant(b.tenantId, (tx) => tx.selectFrom("tenants").select("id").execute());
     expect(slugs).toEqual([{ id: b.tenantId }]);
