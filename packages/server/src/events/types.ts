@@ -70,6 +70,21 @@ export interface ProposalEvent {
   reason?: string | null;
 }
 
+/** A budget's spend crossed 80 % (`budget.threshold`) or 100 % (`budget.exceeded`) of its period (DESIGN.md §10). */
+export interface BudgetAlert extends TenantRef {
+  scope: "key" | "tenant";
+  /** The key whose own budget it is; null for the tenant's budget. */
+  keyId: string | null;
+  keyName: string | null;
+  budgetUsd: number;
+  budgetPeriod: "daily" | "monthly" | "lifetime";
+  spentUsd: number;
+  /** The counter's period: `d2026-12-03`, `m2026-12`, `life`. */
+  period: string;
+  /** When the period resets (ISO); null for a lifetime budget. */
+  resetsAt: string | null;
+}
+
 export interface EventMap {
   "tenant.signup": TenantSignup;
   "tenant.approved": TenantStatusChange;
@@ -83,6 +98,8 @@ export interface EventMap {
   "proposal.declined": ProposalEvent;
   "proposal.expired": ProposalEvent;
   "proposal.stale": ProposalEvent;
+  "budget.threshold": BudgetAlert;
+  "budget.exceeded": BudgetAlert;
 }
 
 export type EventType = keyof EventMap;
@@ -100,6 +117,8 @@ export const EVENT_TYPES = [
   "proposal.declined",
   "proposal.expired",
   "proposal.stale",
+  "budget.threshold",
+  "budget.exceeded",
 ] as const satisfies readonly EventType[];
 
 // Compile-time check that the list names every type of the map.

@@ -104,3 +104,22 @@ export async function countOwners(tx: Tx): Promise<number> {
 export function updateMembershipRole(tx: Tx, id: string, role: MembershipRole) {
   return tx.updateTable("tenant_memberships").set({ role }).where("id", "=", id).execute();
 }
+
+/**
+ * The current tenant's owners' email addresses, oldest membership first, each once (compared
+ * lower-cased). Owners without an email are left out; admins and members are not owners.
+ */
+export async function ownerEmails(tx: Tx): Promise<string[]> {
+  const rows = await tx
+    .selectFrom("tenant_memberships as m")
+    .innerJoin("users as u", "u.id", "m.user_id")
+    .select("u.email")
+    .where("m.role", "=", "owner")
+    .where("u.email", "is not", null)
+    .orderBy("m.created_at")
+    .orderBy("m.id")
+    .execute();
+  const seen = new Map<string, string>();
+  for (const { email } of rows) if (email && !seen.has(email.toLowerCase())) seen.set(email.toLowerCase(), email);
+  return [...seen.values()];
+}

@@ -1,5 +1,6 @@
 import type { PlatformEvent, ProposalEvent, TenantRef, TenantSignup } from "../../events/types.js";
 import { inertText } from "../../lib/plain-text.js";
+import { budgetFigures, type BudgetEvent } from "../email/budget-mail.js";
 import type { SlackMessage } from "./api.js";
 
 /** Block Kit for the Slack channel: signup messages with their buttons, notices, decided states. */
@@ -14,6 +15,9 @@ export const SLACK_EVENT_TYPES = [
   "proposal.declined",
   "proposal.expired",
   "proposal.stale",
+  // Tenant budgets only: the subscriber posts no key-scope alert (a key's budget is the tenant's business).
+  "budget.threshold",
+  "budget.exceeded",
 ] as const;
 export type SlackEventType = (typeof SLACK_EVENT_TYPES)[number];
 export type ProposalEventType = Extract<SlackEventType, `proposal.${string}`>;
@@ -140,9 +144,19 @@ export function proposalOutcomeMessage(d: ProposalEvent, by?: string): SlackMess
 export const deciderMention = (d: ProposalEvent) =>
   d.decidedBy ? actorMention(d.decidedBy.kind === "slack_user" ? `slack:${d.decidedBy.id}` : inertText(d.decidedBy.label)) : undefined;
 
+/** A tenant's spend crossed 80 % or 100 % of its budget: a notice, figures in our own words. */
+export function budgetMessage(event: BudgetEvent): SlackMessage {
+  const d = event.data;
+  const f = budgetFigures(d);
+  const whose = d.scope === "key" ? `API key "${user(d.keyName ?? d.keyId)}" of ${tenantLine(d)}` : tenantLine(d);
+  const state = event.type === "budget.exceeded" ? ":no_entry: is over its" : `:warning: has used ${f.percent} of its`;
+  return { text: `${whose} ${state} ${f.period}: ${f.spent} of ${f.budget}. ${f.resets}` };
+}
+
 /** The channel notice of an event the Slack subscriber listens to. */
 export function statusMessage(event: PlatformEvent<Exclude<SlackEventType, ProposalEventType>>): SlackMessage {
   if (event.type === "tenant.signup") return signupMessage(event.data);
+  if (event.type === "budget.threshold" || event.type === "budget.exceeded") return budgetMessage(event);
   const d = event.data;
   const verb = { "tenant.approved": "approved", "tenant.rejected": "rejected", "tenant.suspended": "suspended" }[event.type];
   return {

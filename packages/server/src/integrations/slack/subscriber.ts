@@ -81,6 +81,9 @@ export function slackSubscriber({ config, db, cache, log }: SlackSubscriberDeps)
     patterns: SLACK_EVENT_TYPES,
     async handle(event, { deliveryId, signal }) {
       if (isProposalEvent(event)) return handleProposal(event, deliveryId, signal);
+      // The platform's channel hears of tenants' budgets; how a tenant splits its money over its
+      // keys is its own business (its owners get those by email).
+      if ((event.type === "budget.threshold" || event.type === "budget.exceeded") && event.data.scope !== "tenant") return;
       const d = event.data;
       if (event.type === "tenant.approved" || event.type === "tenant.rejected") {
         const stored = await cache.get(signupKey(d.tenantId));
