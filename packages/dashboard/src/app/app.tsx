@@ -12,6 +12,7 @@ import { ClaimPage } from "../features/claim/claim-page";
 import { DevicePage } from "../features/device/device-page";
 import { HomePage } from "../features/home/home-page";
 import { MembersPage } from "../features/members/members-page";
+import { TenantSettingsPage } from "../features/tenant-settings/tenant-settings-page";
 import { TenantStatusBanner } from "../features/tenants/status-banner";
 import { useMe } from "../features/tenants/api/me";
 import { TenantProvider, useTenant } from "../features/tenants/tenant-context";
@@ -28,6 +29,7 @@ const TENANT_PAGES: Record<string, { title: string; page: () => ReactNode; manag
   "/members": { title: "Members", page: MembersPage },
   "/links": { title: "Claim links", page: ClaimLinksPage },
   "/usage": { title: "Usage", page: UsagePage },
+  "/settings": { title: "Settings", page: TenantSettingsPage },
   "/activity": { title: "Activity", page: ActivityPage, managers: true },
 };
 

@@ -1,7 +1,7 @@
 import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from "react";
 
 /**
- * A history-API router: the dashboard has seven flat pages and no nested layouts, so a library
+ * A history-API router: the dashboard has a handful of flat pages and no nested layouts, so a library
  * would add more than it saves. Paths are relative to the Vite base (/dashboard).
  */
 export const BASE = import.meta.env.BASE_URL.replace(/\/$/, "");

@@ -115,24 +115,55 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
 export function Field({
   label,
   hint,
+  error,
   children,
 }: {
   label: string;
   hint?: ReactNode;
-  children: (id: string, describedBy?: string) => ReactNode;
+  /** Shown under the field and read with it (aria-describedby); the child sets aria-invalid from `invalid`. */
+  error?: string | null;
+  children: (id: string, describedBy: string | undefined, invalid: boolean) => ReactNode;
 }) {
   const id = useId();
   const hintId = hint ? `${id}-hint` : undefined;
+  const errorId = error ? `${id}-error` : undefined;
+  const describedBy = [errorId, hintId].filter(Boolean).join(" ") || undefined;
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      {children(id, hintId)}
+      {children(id, describedBy, Boolean(error))}
+      {error && (
+        <p className="field-error" id={errorId}>
+          {error}
+        </p>
+      )}
       {hint && (
         <p className="hint" id={hintId}>
           {hint}
         </p>
       )}
     </div>
+  );
+}
+
+/** A share of a whole as a bar, e.g. spend against a budget; the text beside it says the numbers. */
+export function Meter({ value, max, label, share }: { value: number; max: number; label: string; share?: boolean }) {
+  const ratio = max > 0 ? Math.min(1, Math.max(0, value / max)) : 0;
+  // Against a limit the bar warns as it fills (80 %: the budget.threshold event's mark); a share of a
+  // whole (one model's part of the cost) is no warning.
+  const tone = share ? "share" : ratio >= 1 ? "bad" : ratio >= 0.8 ? "warn" : "good";
+  return (
+    // biome-ignore lint/a11y/useSemanticElements: a native <meter> cannot be themed alike in every browser (its parts are vendor pseudo-elements); the role gives screen readers the same
+    <span
+      className={`meter meter-${tone}`}
+      role="meter"
+      aria-label={label}
+      aria-valuemin={0}
+      aria-valuemax={max}
+      aria-valuenow={Math.min(value, max)}
+    >
+      <span className="meter-fill" style={{ width: `${(ratio * 100).toFixed(1)}%` }} />
+    </span>
   );
 }
 

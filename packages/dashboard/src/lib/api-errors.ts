@@ -25,3 +25,16 @@ export function retryAfterSeconds(error: unknown): number | null {
 
 /** 4xx answers are final: asking again gets the same answer. */
 export const isFinal = (error: unknown) => error instanceof APIError && error.status >= 400 && error.status < 500;
+
+/**
+ * The request field an error is about, so a form can show it next to that field: the envelope's
+ * `param`, an `exceeds_tenant_policy` answer's `recovery.field`, or a validation failure's first
+ * issue (`allowed_models.3` → `allowed_models`). null when the error names no field.
+ */
+export function errorField(error: unknown): string | null {
+  if (!(error instanceof APIError)) return null;
+  const body = (error.body as { error?: { param?: unknown } } | null)?.error;
+  const recovery = error.recovery as { field?: unknown; issues?: { path?: unknown }[] } | undefined;
+  const named = body?.param ?? recovery?.field ?? recovery?.issues?.[0]?.path;
+  return typeof named === "string" && named ? (named.split(".")[0] ?? null) : null;
+}

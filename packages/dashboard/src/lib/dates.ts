@@ -39,3 +39,13 @@ export function timeAgo(iso: string | null | undefined, never = "Never"): string
   }
   return Math.abs(seconds) < 45 ? "just now" : relative.format(Math.round(seconds), "second");
 }
+
+/** What is left until `untilIso`: "59 more minutes", "about 24 more hours"; null once it is over. */
+export function timeLeft(untilIso: string, now = Date.now()): string | null {
+  const seconds = (Date.parse(untilIso) - now) / 1000;
+  if (!(seconds > 0)) return null;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 1) return "less than a minute";
+  if (minutes < 120) return `${minutes} more minute${minutes === 1 ? "" : "s"}`;
+  return `about ${Math.round(minutes / 60)} more hours`;
+}

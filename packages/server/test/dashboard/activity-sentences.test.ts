@@ -75,6 +75,16 @@ describe("Activity sentences (dashboard/src/features/activity/sentence.ts)", () 
       { target: { type: "tenant", id: "t" }, changes: { name: ["Old Lab", "New Lab"] } },
       "alice@lab.ai changed name from Old Lab to New Lab",
     ],
+    [
+      "api_key.updated",
+      { changes: { budget_usd: [null, 5], allowed_models: [null, ["gpt-4o*", "openai/*"]] } },
+      "alice@lab.ai changed key ci-agent: budget usd from nothing to 5, and allowed models from nothing to gpt-4o*, openai/*",
+    ],
+    [
+      "tenant.settings_updated",
+      { target: { type: "tenant", id: "t" }, changes: { rate_limit_rpm: [60, 120] } },
+      "alice@lab.ai changed the tenant's settings: rate limit rpm from 60 to 120",
+    ],
     ["widget.frobbed", { target: { type: "widget", id: "w" } }, "alice@lab.ai widget.frobbed widget"],
   ] as const)("%s → %s", (action, extra, sentence) => {
     expect(describeEvent(row(action, extra as Partial<AuditEvent>), names)).toBe(sentence);

@@ -17,7 +17,8 @@ type Change = [unknown, unknown];
 /** A short, stable stand-in for a name the lists no longer have. */
 const shortId = (id: string | null) => (id ? id.slice(0, 8) : "");
 
-const value = (v: unknown) => (v === null || v === undefined ? "nothing" : typeof v === "string" ? v : JSON.stringify(v));
+const value = (v: unknown): string =>
+  v === null || v === undefined ? "nothing" : typeof v === "string" ? v : Array.isArray(v) ? v.map(value).join(", ") : JSON.stringify(v);
 const article = (word: string) => (/^[aeiou]/i.test(word) ? "an" : "a");
 const after = (e: AuditEvent, field: string) => {
   const change = e.changes?.[field] as Change | undefined;
@@ -54,6 +55,8 @@ const PHRASES: Record<string, Phrase> = {
   },
   "api_key.revoked": (e, n) => `revoked key ${keyName(e, n)}`,
   "api_key.rotated": (e, n) => `rotated key ${keyName(e, n)}`,
+  "api_key.updated": (e, n) => `changed key ${keyName(e, n)}: ${changeList(e)}`,
+  "tenant.settings_updated": (e) => `changed the tenant's settings: ${changeList(e)}`,
   "member.role_changed": (e, n) => {
     const role = e.changes?.role as Change | undefined;
     const who = personName(e, n);
@@ -100,6 +103,9 @@ export function describeEvent(e: AuditEvent, names: Names = {}): string {
 export const ACTION_LABELS: Record<string, string> = {
   "api_key.created": "API key created",
   "api_key.revoked": "API key revoked",
+  "api_key.updated": "API key changed",
+  "api_key.rotated": "API key rotated",
+  "tenant.settings_updated": "Tenant settings changed",
   "member.role_changed": "Member role changed",
   "member.removed": "Member removed",
   "claim_link.created": "Claim link created",

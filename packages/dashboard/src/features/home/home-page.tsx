@@ -10,6 +10,8 @@ import { membersQueryOptions } from "../members/api/members";
 import { meQueryKey, provision } from "../tenants/api/me";
 import { useTenant } from "../tenants/tenant-context";
 import { usageQueryOptions } from "../usage/api/usage";
+import { tenantSettingsQueryOptions } from "../tenant-settings/api/tenant-settings";
+import { formatUsd, PERIOD_PHRASE } from "../../lib/money";
 
 type Metrics = Partial<Record<string, string>>;
 
@@ -17,7 +19,8 @@ const SECTIONS = [
   { to: "/keys", title: "API keys", body: "Create keys for agents and apps, see when each was last used, revoke them." },
   { to: "/members", title: "Members", body: "Everyone linked to this tenant, and their roles." },
   { to: "/links", title: "Claim links", body: "Invite teammates with a link that carries a role." },
-  { to: "/usage", title: "Usage", body: "Requests and tokens per day." },
+  { to: "/usage", title: "Usage", body: "Requests, tokens and cost per day, per key and per model." },
+  { to: "/settings", title: "Settings", body: "The tenant's budget, allowed models and limits for every key." },
   { to: "/device", title: "Link a terminal", body: "Approve a CLI or agent that shows you a code." },
 ];
 
@@ -29,11 +32,16 @@ function useMetrics(tenantId: string, active: boolean, owner: boolean): Metrics 
   const members = useQuery({ ...membersQueryOptions(tenantId), enabled: active });
   const links = useQuery({ ...claimLinksQueryOptions(tenantId), enabled: active && owner });
   const usage = useQuery({ ...usageQueryOptions(tenantId), enabled: active });
+  const settings = useQuery({ ...tenantSettingsQueryOptions(tenantId), enabled: active }).data;
   return {
     "/keys": keys.data && plural(keys.data.filter((k) => !k.revoked_at).length, "active key"),
     "/members": members.data && plural(members.data.length, "member"),
     "/links": links.data && plural(links.data.filter((l) => l.state === "active").length, "open link"),
     "/usage": usage.data ? `${plural(usage.data.totals.requests, "request")} in 30 days` : undefined,
+    "/settings":
+      settings && settings.budget_usd !== null
+        ? `${formatUsd(settings.spend_usd ?? 0)} of ${formatUsd(settings.budget_usd)} ${PERIOD_PHRASE[settings.budget_period ?? "monthly"]}`
+        : undefined,
   };
 }
 

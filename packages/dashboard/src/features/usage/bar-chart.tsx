@@ -16,7 +16,9 @@ function niceMax(max: number): number {
   if (max <= 0) return 2;
   const magnitude = 10 ** Math.floor(Math.log10(max));
   const step = [1, 2, 5, 10].map((m) => m * magnitude).find((v) => v >= max) ?? 10 * magnitude;
-  return step % 2 === 0 || step >= 10 ? step : step * 2;
+  // By the step's leading digit, not `step % 2`: cost steps are fractions ($0.02), where % misleads.
+  const digit = Math.round(step / magnitude);
+  return step >= 10 || digit === 2 || digit === 10 ? step : step * 2;
 }
 
 /** Drawn at the element's real pixel width, so labels stay legible from 375 px to desktop. */
@@ -33,12 +35,30 @@ function useWidth<T extends HTMLElement>(fallback: number) {
   return [ref, width] as const;
 }
 
-/** An inline SVG bar chart with a table twin for screen readers. */
-export function BarChart({ bars, label, unit, tone }: { bars: Bar[]; label: string; unit: string; tone: "requests" | "tokens" }) {
+const plain = (n: number) => compact.format(n);
+
+/** An inline SVG bar chart with a table twin for screen readers. `format` writes axis and values (e.g. USD). */
+export function BarChart({
+  bars,
+  label,
+  unit,
+  tone,
+  format,
+}: {
+  bars: Bar[];
+  label: string;
+  unit: string;
+  tone: "requests" | "tokens" | "cost";
+  format?: (value: number) => string;
+}) {
+  const axis = format ?? plain;
+  const value = format ?? ((n: number) => `${n.toLocaleString()} ${unit}`);
   const titleId = useId();
   const [ref, W] = useWidth<HTMLElement>(640);
   const max = niceMax(Math.max(0, ...bars.map((b) => b.value)));
-  const innerW = Math.max(W - PAD.left - PAD.right, 10);
+  // Room for the widest axis label ("$0.0005" is wider than "2k"), about 6.5 px a character at 11 px.
+  const left = Math.max(PAD.left, Math.ceil(Math.max(...[0, 0.5, 1].map((f) => axis(max * f).length)) * 6.5) + 10);
+  const innerW = Math.max(W - left - PAD.right, 10);
   const innerH = H - PAD.top - PAD.bottom;
   const slot = innerW / Math.max(bars.length, 1);
   const width = Math.max(2, Math.min(24, slot * 0.7));
@@ -51,20 +71,20 @@ export function BarChart({ bars, label, unit, tone }: { bars: Bar[]; label: stri
           const y = PAD.top + innerH * (1 - f);
           return (
             <g key={f}>
-              <line x1={PAD.left} x2={W - PAD.right} y1={y} y2={y} className="chart-grid" />
-              <text x={PAD.left - 6} y={y + 4} className="chart-axis" textAnchor="end">
-                {compact.format(max * f)}
+              <line x1={left} x2={W - PAD.right} y1={y} y2={y} className="chart-grid" />
+              <text x={left - 6} y={y + 4} className="chart-axis" textAnchor="end">
+                {axis(max * f)}
               </text>
             </g>
           );
         })}
         {bars.map((b, i) => {
           const h = (b.value / max) * innerH;
-          const x = PAD.left + slot * i + (slot - width) / 2;
+          const x = left + slot * i + (slot - width) / 2;
           return (
             <g key={b.date}>
               <rect x={x} y={PAD.top + innerH - h} width={width} height={h} rx={2} className={`chart-bar chart-${tone}`}>
-                <title>{`${formatDay(b.date)}: ${b.value.toLocaleString()} ${unit}`}</title>
+                <title>{`${formatDay(b.date)}: ${value(b.value)}`}</title>
               </rect>
               {(bars.length - 1 - i) % every === 0 && (
                 <text x={x + width / 2} y={H - 6} className="chart-axis" textAnchor="middle">
@@ -82,7 +102,7 @@ export function BarChart({ bars, label, unit, tone }: { bars: Bar[]; label: stri
             {bars.map((b) => (
               <tr key={b.date}>
                 <th scope="row">{formatDay(b.date)}</th>
-                <td>{b.value}</td>
+                <td>{format ? format(b.value) : b.value}</td>
               </tr>
             ))}
           </tbody>

@@ -1,25 +1,31 @@
 import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
 import { Link } from "../../app/router";
 import { QueryState } from "../../components/query-state";
 import { Card, EmptyState } from "../../components/ui";
+import { formatUsd } from "../../lib/money";
 import { useTenant } from "../tenants/tenant-context";
-import { usageQueryOptions } from "./api/usage";
+import { lastDays, usageQueryOptions, type DayRange } from "./api/usage";
 import { BarChart } from "./bar-chart";
-
-const DAYS = 30;
+import { ByKey, ByModel } from "./breakdown";
+import { DateRange } from "./date-range";
 
 export function UsagePage() {
   const { current } = useTenant();
   const tenantId = current!.tenant.id;
-  const usage = useQuery(usageQueryOptions(tenantId, DAYS));
+  const [range, setRange] = useState<DayRange>(() => lastDays(30));
+  const usage = useQuery(usageQueryOptions(tenantId, range));
   return (
     <div className="page">
       <div className="page-head">
         <h1>Usage</h1>
         <p className="muted">
-          Requests and tokens of {current!.tenant.name} through the gateway, last {DAYS} days (UTC).
+          Requests, tokens and cost of {current!.tenant.name} through the gateway, {range.from} to {range.to} (UTC days).
         </p>
       </div>
+      <Card>
+        <DateRange range={range} onChange={setRange} />
+      </Card>
       <Card>
         <QueryState query={usage}>
           {(data) =>
@@ -28,7 +34,7 @@ export function UsagePage() {
                 Requests still work; this page fills in once the server reports usage.
               </EmptyState>
             ) : data.totals.requests === 0 ? (
-              <EmptyState title="No usage yet">
+              <EmptyState title="No usage in this range">
                 Once an API key makes requests to <code>/v1/chat/completions</code>, they show up here. Need a key?{" "}
                 <Link to="/keys">Create one</Link>.
               </EmptyState>
@@ -44,6 +50,10 @@ export function UsagePage() {
                     <dd>{(data.totals.prompt_tokens + data.totals.completion_tokens).toLocaleString()}</dd>
                   </div>
                   <div>
+                    <dt>Cost</dt>
+                    <dd data-testid="usage-cost">{formatUsd(data.totals.cost_usd)}</dd>
+                  </div>
+                  <div>
                     <dt>Errors</dt>
                     <dd>{data.totals.errors.toLocaleString()}</dd>
                   </div>
@@ -52,19 +62,28 @@ export function UsagePage() {
                   label="Requests per day"
                   unit="requests"
                   tone="requests"
-                  bars={data.days.map((d) => ({ date: d.date, value: d.requests }))}
+                  bars={data.data.map((d) => ({ date: d.day, value: d.requests }))}
                 />
                 <BarChart
                   label="Tokens per day (prompt + completion)"
                   unit="tokens"
                   tone="tokens"
-                  bars={data.days.map((d) => ({ date: d.date, value: d.prompt_tokens + d.completion_tokens }))}
+                  bars={data.data.map((d) => ({ date: d.day, value: d.prompt_tokens + d.completion_tokens }))}
+                />
+                <BarChart
+                  label="Cost per day (USD)"
+                  unit="USD"
+                  tone="cost"
+                  format={formatUsd}
+                  bars={data.data.map((d) => ({ date: d.day, value: d.cost_usd }))}
                 />
               </div>
             )
           }
         </QueryState>
       </Card>
+      <ByModel tenantId={tenantId} range={range} />
+      <ByKey tenantId={tenantId} range={range} />
     </div>
   );
 }
