@@ -71,6 +71,9 @@ PROPOSAL_ALREADY_DECIDED: Final = "proposal_already_decided"
 PROPOSAL_EXPIRED: Final = "proposal_expired"
 PROPOSAL_STALE: Final = "proposal_stale"
 INVALID_PROPOSAL: Final = "invalid_proposal"
+BUDGET_EXCEEDED: Final = "budget_exceeded"
+MODEL_NOT_ALLOWED: Final = "model_not_allowed"
+EXCEEDS_TENANT_POLICY: Final = "exceeds_tenant_policy"
 MODEL_NOT_FOUND: Final = "model_not_found"
 UNSUPPORTED_PARAMETER: Final = "unsupported_parameter"
 UPSTREAM_REJECTED_REQUEST: Final = "upstream_rejected_request"
@@ -155,6 +158,9 @@ ErrorCode = Literal[
     "proposal_expired",
     "proposal_stale",
     "invalid_proposal",
+    "budget_exceeded",
+    "model_not_allowed",
+    "exceeds_tenant_policy",
     "model_not_found",
     "unsupported_parameter",
     "upstream_rejected_request",
@@ -241,6 +247,9 @@ ERROR_CODES: FrozenSet[str] = frozenset(
         PROPOSAL_EXPIRED,
         PROPOSAL_STALE,
         INVALID_PROPOSAL,
+        BUDGET_EXCEEDED,
+        MODEL_NOT_ALLOWED,
+        EXCEEDS_TENANT_POLICY,
         MODEL_NOT_FOUND,
         UNSUPPORTED_PARAMETER,
         UPSTREAM_REJECTED_REQUEST,

@@ -255,6 +255,38 @@ class DigestProposals(TypedDict):
     expired: int
 
 
+class DigestUnpriced(TypedDict):
+    requests: int  # requests in the window to models without a price (counted as 0 USD)
+    models: List[str]
+
+
+BudgetPeriodName = Literal["daily", "monthly", "lifetime"]
+
+
+class DigestTenantOverBudget(TypedDict):
+    tenant_id: str
+    slug: str
+    budget_usd: float
+    budget_period: BudgetPeriodName
+    spend_usd: float
+
+
+class DigestKeyOverBudget(TypedDict):
+    key_id: str
+    tenant_id: str
+    name: str
+    budget_usd: float
+    budget_period: BudgetPeriodName
+    spend_usd: float
+
+
+class DigestBudgets(TypedDict):
+    """Scopes whose spend in their current period (UTC) has reached their budget; at most 50 of each."""
+
+    tenants_over: List[DigestTenantOverBudget]
+    keys_over: List[DigestKeyOverBudget]
+
+
 class AdminDigest(TypedDict):
     window: Literal["24h", "7d", "30d"]
     since: str
@@ -267,6 +299,8 @@ class AdminDigest(TypedDict):
     oldest_pending: Optional[DigestPendingTenant]
     active_keys: int
     usage: DigestUsage
+    unpriced: DigestUnpriced
+    budgets: DigestBudgets
     invite_redemptions: int
     notifications: DigestNotifications
     failed_notifications: int
@@ -397,10 +431,30 @@ class ApiKey(TypedDict):
     platform_role: Optional[PlatformRole]  # minted with platform_admin / platform_proposer; None: a plain tenant key
     rotated_at: Optional[str]  # last rotation; None: never rotated
     previous_secret_expires_at: Optional[str]  # when the secret the last rotation replaced stops working (then 401 api_key_rotated)
+    user_email: Optional[str]  # the human the key belongs to; None for agents' keys
+    created_by_key_id: Optional[str]  # the key that created this one (headless management); None: a human or registration
+    rate_limit_rpm: Optional[int]  # requests per minute; None: the tenant's limit only
+    budget_usd: Optional[float]  # USD per budget_period; None: no budget of its own
+    budget_period: Optional[BudgetPeriodName]
+    allowed_models: Optional[List[str]]  # globs (``gpt-4o*``, ``openai/*``); None: every model the tenant allows
+    spend_usd: Optional[float]  # spend in the current period; None: no budget
+    budget_resets_at: Optional[str]  # when the period ends (UTC); None: lifetime or no budget
 
 
 class CreatedApiKey(ApiKey):
     key: str  # br_live_…, shown this once
+
+
+class TenantSettings(TypedDict):
+    """Defaults and ceilings for every key (DESIGN.md §10): a key narrows them, never widens them."""
+
+    rate_limit_rpm: Optional[int]  # each key's default and ceiling, requests per minute
+    budget_usd: Optional[float]  # the tenant's budget over every key's spend, USD per budget_period
+    budget_period: Optional[BudgetPeriodName]
+    allowed_models: Optional[List[str]]  # globs of the models any key may use; a key's own list narrows it
+    max_key_lifetime_days: Optional[int]  # new keys expire within this many days (their default expiry)
+    spend_usd: Optional[float]  # the tenant's spend in the current period; None: no budget
+    budget_resets_at: Optional[str]  # when the period ends (UTC); None: lifetime or no budget
 
 
 class Member(TypedDict):
@@ -434,18 +488,31 @@ class ClaimLinkSummary(TypedDict):
 
 class UsageTotals(TypedDict):
     requests: int
-    errors: int
     prompt_tokens: int
     completion_tokens: int
+    cost_usd: float  # USD, rounded to micro-dollars; models without a price count 0
+    errors: int  # requests answered with a status of 400 or more
 
 
 class UsageDay(UsageTotals):
-    date: str
+    day: str  # YYYY-MM-DD (UTC)
+
+
+class UsageByKey(UsageTotals):
+    key_id: Optional[str]  # None: requests made without an API key
+    key_name: Optional[str]
+
+
+class UsageByModel(UsageTotals):
+    model: str
 
 
 class Usage(TypedDict):
-    days: List[UsageDay]
+    """``group_by="day"``: every day of the range, oldest first, zeros included; ``key``/``model``: by cost, paged."""
+
+    data: List[Union[UsageDay, UsageByKey, UsageByModel]]
     totals: UsageTotals
+    next_cursor: Optional[str]  # the next page of keys or models; always None for days
 
 
 # Data plane (OpenAI-compatible; the server may add fields the schema leaves open)

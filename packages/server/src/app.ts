@@ -30,6 +30,7 @@ import { registerRoot } from "./http/routes/root.js";
 import { registerSlackWebhook } from "./http/routes/slack-webhook.js";
 import { registerTenantRoutes } from "./http/routes/tenant.js";
 import { registerTenantApiKeys } from "./http/routes/tenant-api-keys.js";
+import { registerTenantSettings } from "./http/routes/tenant-settings.js";
 import { registerUsageRoutes } from "./http/routes/usage.js";
 import { registerWellKnown } from "./http/routes/well-known.js";
 
@@ -98,6 +99,7 @@ export function createApp(deps: Deps): App {
   registerRegistration(app, deps);
   registerTenantRoutes(app, deps);
   registerTenantApiKeys(app, deps);
+  registerTenantSettings(app, deps);
   registerAuthRoutes(app, deps);
   registerIdentityBridge(app, deps);
   registerClaimRoutes(app, deps);

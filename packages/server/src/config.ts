@@ -116,6 +116,8 @@ const envSchema = z
     BR_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).optional(),
     // Usage events are written in batches this often (and on shutdown), never on the request path.
     BR_USAGE_FLUSH_MS: z.coerce.number().int().min(10).default(1000),
+    // How often spend counters are raised to the usage rollup's figures (lost charges, a flushed Redis).
+    BR_SPEND_RECONCILE_MS: z.coerce.number().int().min(100).default(60_000),
     // Event bus (Admin Intelligence): how often the dispatcher looks for work, how long a claimed
     // delivery is reserved (a crashed instance's claims come back after this), retry schedule.
     BR_EVENTS_POLL_MS: z.coerce.number().int().min(10).default(1000),

@@ -18,6 +18,8 @@ import { ProviderRegistry } from "./providers/registry.js";
 import { UsageMeter } from "./services/metering.js";
 import { EventBus, type Subscriber } from "./events/bus.js";
 import { Dispatcher } from "./events/dispatcher.js";
+import { budgetAlerter } from "./governance/budget-alerts.js";
+import { SpendLedger } from "./governance/spend-ledger.js";
 import { startProposalSweeper } from "./services/admin/proposal-sweeper.js";
 import { builtInSubscribers } from "./events/subscribers.js";
 import { createMailTransport } from "./integrations/email/transport.js";
@@ -41,6 +43,8 @@ export interface Deps {
   /** Data plane: model → upstream, and the batched usage_events writer. */
   providers: ProviderRegistry;
   meter: UsageMeter;
+  /** Spend per budgeted key and tenant and period (shared cache), raised from the usage rollup. */
+  spend: SpendLedger;
   /** Admin Intelligence: who receives platform events, and the outbox dispatcher delivering them. */
   events: EventBus;
   dispatcher: Dispatcher;
@@ -99,6 +103,9 @@ export async function buildDeps(config: Config, log: Logger, options: BuildOptio
   const events = new EventBus();
   const mail = createMailTransport(config, log);
   for (const s of [...builtInSubscribers(config, db.background, mail, cache, log), ...(options.subscribers ?? [])]) events.subscribe(s);
+  const spend = new SpendLedger(cache, db.background, log, budgetAlerter(db.background, log));
+  // Before the first request: a restart never resets a budget.
+  await spend.start(config.BR_SPEND_RECONCILE_MS);
   const dispatcher = new Dispatcher(db.background, events, config, log);
   dispatcher.start();
   const sweeper = startProposalSweeper(db.background, log, config.BR_PROPOSAL_SWEEP_MS);
@@ -117,6 +124,7 @@ export async function buildDeps(config: Config, log: Logger, options: BuildOptio
     keyUsage,
     providers,
     meter,
+    spend,
     events,
     dispatcher,
     devSigner,
@@ -126,6 +134,7 @@ export async function buildDeps(config: Config, log: Logger, options: BuildOptio
       await keyUsage.stop();
       // After the server stopped taking requests, before the database goes: no usage is lost.
       await meter.stop();
+      spend.stop();
       await providers.close();
       await dispatcher.stop();
       sweeper.stop();

@@ -1,4 +1,4 @@
-from typing import Any, Optional
+from typing import Any, List, Optional
 
 from .._pagination import AsyncPaginator, SyncCursorPage
 from .._transport import path
@@ -19,6 +19,8 @@ from ..types import (
 )
 from ..types import Usage as UsageReport
 from ._base import OMITTED, Resource, compact, given
+from ._usage import usage_query
+from .tenant_settings import AsyncTenantSettings, TenantSettings
 
 # The dashboard's routes: a human's OIDC access token, the tenant picked by ``tenant_id``. Role
 # checks fail with PermissionDeniedError, unknown ids with NotFoundError.
@@ -35,24 +37,59 @@ class ApiKeys(Resource):
         name: str,
         role: Optional[str] = None,
         expires_in_days: Optional[int] = None,
+        expires_at: Optional[str] = None,
         platform_admin: Optional[bool] = None,
         platform_proposer: Optional[bool] = None,
+        rate_limit_rpm: Optional[int] = None,
+        budget_usd: Optional[float] = None,
+        budget_period: Optional[str] = None,
+        allowed_models: Optional[List[str]] = None,
     ) -> CreatedApiKey:
         """Creates a key (``role`` ``developer`` by default, ``admin`` for owners only); ``key`` is shown this once.
 
         A key holds platform power only when asked for: ``platform_admin=True`` (platform admins
         only, e.g. for MCP) or ``platform_proposer=True`` (admins and proposers); else it is a plain
         tenant key, whoever creates it. Answered as ``platform_role``.
+
+        Limits narrow the tenant's settings: ``expires_at`` (ISO 8601, not with ``expires_in_days``),
+        ``rate_limit_rpm``, ``budget_usd`` per ``budget_period`` (``daily``, ``monthly`` (the default),
+        ``lifetime``; UTC), ``allowed_models`` (globs such as ``gpt-4o*``). An rpm above the tenant's or
+        an expiry beyond its ``max_key_lifetime_days`` raises BadRequestError ``exceeds_tenant_policy``.
         """
         body = compact(
-            name=name, role=role, expires_in_days=expires_in_days, platform_admin=platform_admin, platform_proposer=platform_proposer
+            name=name,
+            role=role,
+            expires_in_days=expires_in_days,
+            expires_at=expires_at,
+            platform_admin=platform_admin,
+            platform_proposer=platform_proposer,
+            rate_limit_rpm=rate_limit_rpm,
+            budget_usd=budget_usd,
+            budget_period=budget_period,
+            allowed_models=allowed_models,
         )
         return self._request("POST", "/auth/api-keys", "access_token", body=body)
 
-    def update(self, id: str, *, name: Optional[str] = None, expires_at: Optional[str] = OMITTED) -> ApiKey:
-        """Renames a key or changes its expiry (a future ISO 8601 date-time; ``expires_at=None``: never expires)."""
-        body = {**compact(name=name), **given(expires_at=expires_at)}
-        return self._request("PATCH", path("/auth/api-keys/{}", id), "access_token", body=body)
+    def update(
+        self,
+        id: str,
+        *,
+        name: Optional[str] = None,
+        expires_at: Optional[str] = OMITTED,
+        rate_limit_rpm: Optional[int] = OMITTED,
+        budget_usd: Optional[float] = OMITTED,
+        budget_period: Optional[str] = OMITTED,
+        allowed_models: Optional[List[str]] = OMITTED,
+    ) -> ApiKey:
+        """Renames a key or changes its expiry or limits; only the fields passed change, ``None`` clears one.
+
+        ``expires_at``: a future ISO 8601 date-time (None: never expires); ``rate_limit_rpm``,
+        ``budget_usd``/``budget_period``, ``allowed_models`` as on ``create``.
+        """
+        limits = given(
+            expires_at=expires_at, rate_limit_rpm=rate_limit_rpm, budget_usd=budget_usd, budget_period=budget_period, allowed_models=allowed_models
+        )
+        return self._request("PATCH", path("/auth/api-keys/{}", id), "access_token", body={**compact(name=name), **limits})
 
     def rotate(self, id: str, *, grace_seconds: Optional[int] = None) -> CreatedApiKey:
         """A new secret under the same id, shown this once as ``key``.
@@ -77,15 +114,47 @@ class AsyncApiKeys(ApiKeys):
         name: str,
         role: Optional[str] = None,
         expires_in_days: Optional[int] = None,
+        expires_at: Optional[str] = None,
         platform_admin: Optional[bool] = None,
         platform_proposer: Optional[bool] = None,
+        rate_limit_rpm: Optional[int] = None,
+        budget_usd: Optional[float] = None,
+        budget_period: Optional[str] = None,
+        allowed_models: Optional[List[str]] = None,
     ) -> CreatedApiKey:
         return await super().create(  # type: ignore[misc]
-            name=name, role=role, expires_in_days=expires_in_days, platform_admin=platform_admin, platform_proposer=platform_proposer
+            name=name,
+            role=role,
+            expires_in_days=expires_in_days,
+            expires_at=expires_at,
+            platform_admin=platform_admin,
+            platform_proposer=platform_proposer,
+            rate_limit_rpm=rate_limit_rpm,
+            budget_usd=budget_usd,
+            budget_period=budget_period,
+            allowed_models=allowed_models,
         )
 
-    async def update(self, id: str, *, name: Optional[str] = None, expires_at: Optional[str] = OMITTED) -> ApiKey:  # type: ignore[override]
-        return await super().update(id, name=name, expires_at=expires_at)  # type: ignore[misc]
+    async def update(  # type: ignore[override]
+        self,
+        id: str,
+        *,
+        name: Optional[str] = None,
+        expires_at: Optional[str] = OMITTED,
+        rate_limit_rpm: Optional[int] = OMITTED,
+        budget_usd: Optional[float] = OMITTED,
+        budget_period: Optional[str] = OMITTED,
+        allowed_models: Optional[List[str]] = OMITTED,
+    ) -> ApiKey:
+        return await super().update(  # type: ignore[misc]
+            id,
+            name=name,
+            expires_at=expires_at,
+            rate_limit_rpm=rate_limit_rpm,
+            budget_usd=budget_usd,
+            budget_period=budget_period,
+            allowed_models=allowed_models,
+        )
 
     async def rotate(self, id: str, *, grace_seconds: Optional[int] = None) -> CreatedApiKey:  # type: ignore[override]
         return await super().rotate(id, grace_seconds=grace_seconds)  # type: ignore[misc]
@@ -146,18 +215,40 @@ class AsyncClaimLinks(ClaimLinks):
 
 
 class Usage(Resource):
-    def retrieve(self, *, days: Optional[int] = None) -> UsageReport:
-        """Per-day request and token counts of the current tenant over the last ``days`` (the dashboard's usage chart)."""
-        return self._request("GET", "/auth/usage", "access_token", query=compact(days=days))
+    def retrieve(
+        self,
+        *,
+        from_: Optional[str] = None,
+        to: Optional[str] = None,
+        group_by: Optional[str] = None,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+    ) -> UsageReport:
+        """The current tenant's requests, tokens, cost and errors over UTC days (the dashboard's usage page).
+
+        ``from_``/``to`` are YYYY-MM-DD, both included (default: the last 30 days); ``group_by`` is
+        ``day`` (default), ``key`` or ``model``; keys and models come ``limit`` at a time, the next
+        page with ``cursor=next_cursor``. A range backwards or over 366 days raises BadRequestError.
+        """
+        query = usage_query(from_=from_, to=to, group_by=group_by, limit=limit, cursor=cursor)
+        return self._request("GET", "/auth/usage", "access_token", query=query)
 
 
 class AsyncUsage(Usage):
-    async def retrieve(self, *, days: Optional[int] = None) -> UsageReport:  # type: ignore[override]
-        return await super().retrieve(days=days)  # type: ignore[misc]
+    async def retrieve(  # type: ignore[override]
+        self,
+        *,
+        from_: Optional[str] = None,
+        to: Optional[str] = None,
+        group_by: Optional[str] = None,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+    ) -> UsageReport:
+        return await super().retrieve(from_=from_, to=to, group_by=group_by, limit=limit, cursor=cursor)  # type: ignore[misc]
 
 
 class Auth(Resource):
-    """The signed-in human's routes; ``api_keys``, ``members``, ``claim_links`` and ``usage`` manage the current tenant."""
+    """The signed-in human's routes; ``api_keys``, ``members``, ``claim_links``, ``usage`` and ``tenant_settings`` manage the current tenant."""
 
     def __init__(self, client: Any) -> None:
         super().__init__(client)
@@ -165,6 +256,7 @@ class Auth(Resource):
         self.members = Members(client)
         self.claim_links = ClaimLinks(client)
         self.usage = Usage(client)
+        self.tenant_settings = TenantSettings(client)
 
     def provision(self, *, tenant_name: Optional[str] = None, invite_code: Optional[str] = None) -> ProvisionResponse:
         """First sign-in: creates the identity's tenant, or returns its memberships.
@@ -224,6 +316,7 @@ class AsyncAuth(Auth):
     members: AsyncMembers
     claim_links: AsyncClaimLinks
     usage: AsyncUsage
+    tenant_settings: AsyncTenantSettings
 
     def __init__(self, client: Any) -> None:
         Resource.__init__(self, client)  # not Auth's: its sub-resources are the sync twins
@@ -231,6 +324,7 @@ class AsyncAuth(Auth):
         self.members = AsyncMembers(client)
         self.claim_links = AsyncClaimLinks(client)
         self.usage = AsyncUsage(client)
+        self.tenant_settings = AsyncTenantSettings(client)
 
     async def provision(self, *, tenant_name: Optional[str] = None, invite_code: Optional[str] = None) -> ProvisionResponse:  # type: ignore[override]
         return await super().provision(tenant_name=tenant_name, invite_code=invite_code)  # type: ignore[misc]

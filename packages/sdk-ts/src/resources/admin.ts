@@ -3,6 +3,7 @@ import { path, type RequestOptions } from "../core/request.js";
 import type { AuditEvent, ListPlatformAuditEventsParams } from "./audit.js";
 import type { CreateProposalParams, DeclineProposalParams, ListProposalsParams, Proposal } from "./proposals.js";
 import { APIResource } from "./resource.js";
+import type { BudgetPeriod } from "./tenant-settings.js";
 import { dryRunQuery, type DryRunOption, type DryRunResult, type ListParams, type TenantStatus, type TenantSummary } from "./shared.js";
 
 export interface AdminTenant extends TenantSummary {
@@ -45,6 +46,23 @@ export interface InviteCode {
 
 type Counts = { requests: number; errors: number; prompt_tokens: number; completion_tokens: number; total_tokens: number };
 
+export interface TenantOverBudget {
+  tenant_id: string;
+  slug: string;
+  budget_usd: number;
+  budget_period: BudgetPeriod;
+  spend_usd: number;
+}
+
+export interface KeyOverBudget {
+  key_id: string;
+  tenant_id: string;
+  name: string;
+  budget_usd: number;
+  budget_period: BudgetPeriod;
+  spend_usd: number;
+}
+
 export interface Digest {
   window: "24h" | "7d" | "30d";
   since: string;
@@ -57,6 +75,10 @@ export interface Digest {
   oldest_pending: { id: string; slug: string; name: string; created_at: string; age_hours: number } | null;
   active_keys: number;
   usage: Counts & { top_tenants: { id: string; slug: string; name: string; requests: number; tokens: number }[] };
+  /** Requests in the window to models without a price (counted as 0 USD), and those models. */
+  unpriced: { requests: number; models: string[] };
+  /** Scopes whose spend in their current period (UTC) has reached their budget; at most 50 of each, furthest over first. */
+  budgets: { tenants_over: TenantOverBudget[]; keys_over: KeyOverBudget[] };
   invite_redemptions: number;
   notifications: { delivered: number; pending: number; failed: number; failed_by_subscriber: Record<string, number> };
   failed_notifications: number;

@@ -2,6 +2,7 @@ import type { PagePromise } from "../core/pagination.js";
 import { path, type RequestOptions } from "../core/request.js";
 import type { ClaimLink, ClaimLinkParams } from "./identity-bridge.js";
 import { APIResource } from "./resource.js";
+import type { PolicyFields, SpendFields } from "./tenant-settings.js";
 import type { ListParams, MembershipRole } from "./shared.js";
 
 // The dashboard's management routes: a human's access token, acting in the tenant `tenantId`
@@ -9,12 +10,16 @@ import type { ListParams, MembershipRole } from "./shared.js";
 
 export type ApiKeyRole = "admin" | "developer";
 
-export interface ApiKey {
+export interface ApiKey extends PolicyFields, SpendFields {
   id: string;
   name: string;
   prefix: string;
   role: ApiKeyRole;
   user_id: string | null;
+  /** The email of the human the key belongs to; null for agents' keys. */
+  user_email: string | null;
+  /** The key that created this one (headless management); null: a human or registration. */
+  created_by_key_id: string | null;
   created_at: string;
   last_used_at: string | null;
   expires_at: string | null;
@@ -32,19 +37,21 @@ export interface CreatedApiKey extends ApiKey {
   key: string;
 }
 
-export interface CreateApiKeyParams {
+export interface CreateApiKeyParams extends Partial<PolicyFields> {
   name: string;
   /** Default developer; admin keys: owners on the dashboard, admin-role keys on `/v1`. */
   role?: ApiKeyRole;
   expires_in_days?: number;
+  /** A future ISO 8601 date-time (not with `expires_in_days`); within the tenant's `max_key_lifetime_days`. */
+  expires_at?: string | null;
   /** A platform-admin key (for MCP); platform admins only. */
   platform_admin?: boolean;
   /** A key that may read the admin API, dry-run and propose; platform admins and proposers only. */
   platform_proposer?: boolean;
 }
 
-/** At least one field. */
-export interface UpdateApiKeyParams {
+/** At least one field; null clears a limit. */
+export interface UpdateApiKeyParams extends Partial<PolicyFields> {
   name?: string;
   /** A future ISO 8601 date-time; null: never expires. */
   expires_at?: string | null;
@@ -86,19 +93,6 @@ export interface ClaimLinkSummary {
   created_by_email: string | null;
 }
 
-export interface UsageCounts {
-  requests: number;
-  errors: number;
-  prompt_tokens: number;
-  completion_tokens: number;
-}
-
-/** One bucket per UTC day, oldest first, empty days included. */
-export interface Usage {
-  days: (UsageCounts & { date: string })[];
-  totals: UsageCounts;
-}
-
 export class ApiKeys extends APIResource {
   list(params: ListParams = {}, options?: RequestOptions): PagePromise<ApiKey> {
     return this.paginate("/auth/api-keys", "accessToken", params, options);
@@ -106,7 +100,7 @@ export class ApiKeys extends APIResource {
   create(params: CreateApiKeyParams, options?: RequestOptions): Promise<CreatedApiKey> {
     return this.core.request({ method: "POST", path: "/auth/api-keys", credential: "accessToken", body: params, options });
   }
-  /** Renames a key or changes its expiry. */
+  /** Renames a key or changes its expiry or limits (rpm, budget, allowed models). */
   update(id: string, params: UpdateApiKeyParams, options?: RequestOptions): Promise<ApiKey> {
     return this.core.request({ method: "PATCH", path: path`/auth/api-keys/${id}`, credential: "accessToken", body: params, options });
   }
@@ -147,12 +141,5 @@ export class ClaimLinks extends APIResource {
   }
   revoke(id: string, options?: RequestOptions): Promise<ClaimLinkSummary> {
     return this.core.request({ method: "DELETE", path: path`/auth/claim-links/${id}`, credential: "accessToken", options });
-  }
-}
-
-export class UsageResource extends APIResource {
-  /** Per-day request and token counts of the current tenant; `days` 1–90, default 30. */
-  retrieve(params: { days?: number } = {}, options?: RequestOptions): Promise<Usage> {
-    return this.core.request({ method: "GET", path: "/auth/usage", credential: "accessToken", query: params, options });
   }
 }

@@ -1,8 +1,10 @@
 import type { PagePromise } from "../core/pagination.js";
 import type { RequestOptions } from "../core/request.js";
 import type { AuditEvent, ListAuditEventsParams } from "./audit.js";
-import { ApiKeys, ClaimLinks, Members, UsageResource } from "./auth-management.js";
+import { ApiKeys, ClaimLinks, Members } from "./auth-management.js";
 import { APIResource } from "./resource.js";
+import { TenantSettingsResource } from "./tenant-settings.js";
+import { UsageResource } from "./usage.js";
 import type { Membership, MembershipRole, TenantSummary } from "./shared.js";
 
 // A human's routes: the OIDC access token; `tenantId` picks the tenant where one is acted in.
@@ -69,6 +71,7 @@ export class Auth extends APIResource {
   readonly members = new Members(this.core);
   readonly claimLinks = new ClaimLinks(this.core);
   readonly usage = new UsageResource(this.core);
+  readonly tenantSettings = new TenantSettingsResource(this.core);
 
   /** First sign-in: creates the identity's tenant, or returns its memberships. */
   provision(params: ProvisionParams = {}, options?: RequestOptions): Promise<ProvisionResult> {

@@ -11,6 +11,11 @@ export interface RedisCacheOptions {
   log?: Logger;
 }
 
+const RAISE_SCRIPT = `
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tonumber(ARGV[1]) > current then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end
+return 0`;
+
 export class RedisCache implements SharedCache {
   readonly kind = "redis" as const;
   readonly client: Redis;
@@ -52,6 +57,25 @@ export class RedisCache implements SharedCache {
   }
   async delete(key: string) {
     await this.client.del(this.prefix + key);
+  }
+  async counters(keys: readonly string[]) {
+    if (keys.length === 0) return [];
+    const values = await this.client.mget(keys.map((k) => this.prefix + k));
+    return values.map((v) => (v === null ? 0 : Number(v)));
+  }
+  async incrBy(key: string, by: number, ttlMs: number) {
+    const results = await this.client
+      .multi()
+      .incrby(this.prefix + key, by)
+      .pexpire(this.prefix + key, ttlMs)
+      .exec();
+    const [err, value] = results?.[0] ?? [new Error("INCRBY was not answered"), null];
+    if (err) throw err;
+    return Number(value);
+  }
+  async raiseCounter(key: string, value: number, ttlMs: number) {
+    // Read and set in one step: a charge landing between a GET and a SET would be lost.
+    await this.client.eval(RAISE_SCRIPT, 1, this.prefix + key, String(value), String(ttlMs));
   }
   async publish(channel: string, message: string) {
     await this.client.publish(this.prefix + channel, message);

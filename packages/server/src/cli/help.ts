@@ -30,11 +30,19 @@ client (--base-url, --api-key, --access-token, --json; or BRAINSTORMROUTER_BASE_
   claim-link                  mint a claim link for a teammate
   link                        link a browser identity to this key's tenant (device flow)
   keys list|create|update|rotate|revoke   the tenant's API keys (an admin-role key)
+  usage                       requests, tokens, cost and errors per day, key or model
+  settings get|set            the tenant's budget, model access and key limits
   admin tenants|tenant|approve|reject|suspend|invites|digest   platform administration
   admin proposals|propose     proposals: agents propose (dry run now), another admin approves or declines
   admin audit                 the audit trail, newest first
 
 run 'brainstormrouter <command> --help' (or -h) for a command's usage, flags and an example`;
+
+const LIMITS_HELP =
+  "  --budget USD          spend allowed per period; none: no budget of its own\n" +
+  "  --budget-period P     daily, monthly (the default) or lifetime; UTC\n" +
+  "  --models GLOBS        comma-separated globs (* and ?), e.g. 'gpt-4o*,openai/*'; all: every model the tenant allows\n" +
+  "  --rpm N               requests per minute, at most the tenant's; none: the tenant's limit only";
 
 const KEYS_NOTE = "Needs an admin-role API key of the tenant; a developer key gets 403 insufficient_role.";
 
@@ -112,9 +120,9 @@ example
 The tenant's API keys. ${KEYS_NOTE}
 
 commands
-  list                        the keys: prefix, role, created, expiry, last rotation (never the secret)
-  create --name NAME          a new key; its secret is shown once
-  update <id>                 rename it or change its expiry
+  list                        the keys: prefix, role, created, expiry, last rotation, spend, models (never the secret)
+  create --name NAME          a new key, with limits if asked; its secret is shown once
+  update <id>                 rename it, change its expiry or its limits
   rotate <id>                 a new secret under the same id, shown once; the old one works for a grace period
   revoke <id>                 the key stops working at once
 
@@ -123,24 +131,34 @@ run 'brainstormrouter keys <command> --help' for its flags and an example
 ${CLIENT}
 
 example
-  brainstormrouter keys create --name ci --role developer --expires-in-days 90`,
+  brainstormrouter keys create --name ci --role developer --expires-in-days 90 --budget 20 --models 'gpt-4o*'`,
   "keys list": entry(
     "keys list [--limit N] [--cursor C]",
-    `Lists the tenant's keys, newest first: id, name, prefix, role, created, expiry, last rotation. ${KEYS_NOTE}`,
+    "Lists the tenant's keys, newest first: id, name, prefix, role, created, expiry, last rotation, spend\n" +
+      `against the budget this period (spent/budget USD period) and allowed models (all: the tenant's). ${KEYS_NOTE}`,
     "  --limit N             page size\n  --cursor C            the next page",
     "brainstormrouter keys list --json",
   ),
   "keys create": entry(
-    "keys create --name NAME [--role admin|developer] [--expires-in-days N]",
-    `Creates a key and prints its secret, shown once: the server keeps only a hash. ${KEYS_NOTE}`,
-    "  --name NAME           what it is for\n  --role ROLE           admin or developer (default developer)\n  --expires-in-days N   lifetime (else it never expires)",
-    "brainstormrouter keys create --name ci --role developer --expires-in-days 90",
+    "keys create --name NAME [--role admin|developer] [--expires-in-days N | --expires-at ISO] [--budget USD]\n" +
+      "       [--budget-period daily|monthly|lifetime] [--models GLOB,GLOB] [--rpm N]",
+    "Creates a key and prints its secret, shown once: the server keeps only a hash. Its limits narrow\n" +
+      "the tenant's settings (brainstormrouter settings): an rpm above the tenant's, or an expiry beyond\n" +
+      `its key lifetime, is refused with exceeds_tenant_policy. ${KEYS_NOTE}`,
+    "  --name NAME           what it is for\n" +
+      "  --role ROLE           admin or developer (default developer)\n" +
+      "  --expires-in-days N   lifetime (else the tenant's key lifetime, else it never expires)\n" +
+      "  --expires-at ISO      a future ISO 8601 date-time instead\n" +
+      LIMITS_HELP,
+    "brainstormrouter keys create --name ci --role developer --expires-in-days 90 --budget 20 --models 'gpt-4o*'",
   ),
   "keys update": entry(
-    "keys update <key-id> [--name NAME] [--expires-at ISO|none]",
-    `Renames a key or changes its expiry (at least one of the two). ${KEYS_NOTE}`,
-    "  --name NAME           the new name\n  --expires-at ISO      a future ISO 8601 date-time; none: never expires",
-    "brainstormrouter keys update 5d1e… --expires-at 2027-01-01T00:00:00Z",
+    "keys update <key-id> [--name NAME] [--expires-at ISO|none] [--budget USD|none]\n" +
+      "       [--budget-period daily|monthly|lifetime] [--models GLOB,GLOB|all] [--rpm N|none]",
+    "Renames a key or changes its expiry or limits (at least one flag); what is not given stays as it\n" +
+      `is. none (all for --models) removes a limit: then only the tenant's settings apply. ${KEYS_NOTE}`,
+    `  --name NAME           the new name\n  --expires-at ISO      a future ISO 8601 date-time; none: never expires\n${LIMITS_HELP}`,
+    "brainstormrouter keys update 5d1e… --budget none --models all --rpm 120",
   ),
   "keys rotate": entry(
     "keys rotate <key-id> [--grace-seconds N]",
@@ -154,6 +172,57 @@ example
     `Revokes a key: it stops working at once on every instance. ${KEYS_NOTE}`,
     "",
     "brainstormrouter keys revoke 5d1e…",
+  ),
+  settings: `usage: brainstormrouter settings [get|set] [options]
+
+The tenant's budget, model access and key limits: defaults and ceilings for every key (a key
+narrows them, never widens them). An API key needs the admin role (/v1/tenant/settings); a
+signed-in human acts in the current tenant (/auth/tenant/settings): members read, owners and
+admins change.
+
+commands
+  get (the default)           the settings, with the tenant's spend this period
+  set                         change some of them; every key follows at once
+
+run 'brainstormrouter settings <command> --help' for its flags and an example
+
+${CLIENT}
+
+example
+  brainstormrouter settings set --budget 500 --budget-period monthly --max-key-lifetime-days 90`,
+  "settings get": entry(
+    "settings get",
+    "Prints the tenant's budget (spent/budget USD period, when it resets), rate limit per key, allowed\n" +
+      "models and key lifetime; `brainstormrouter settings` alone does the same.",
+    "",
+    "brainstormrouter settings get --json",
+  ),
+  "settings set": entry(
+    "settings set [--budget USD|none] [--budget-period daily|monthly|lifetime] [--models GLOB,GLOB|all]\n" +
+      "       [--rpm N|none] [--max-key-lifetime-days N|none]",
+    "Changes the tenant's settings (at least one flag); what is not given stays as it is, and none (all\n" +
+      "for --models) removes a limit. The budget covers every key's spend together; --rpm is each key's\n" +
+      "default and ceiling; --max-key-lifetime-days bounds (and defaults) a new key's expiry. Owners and\n" +
+      "admins, or an admin-role API key.",
+    "  --budget USD          the tenant's budget per period; none: no budget\n" +
+      "  --budget-period P     daily, monthly (the default for a new budget) or lifetime; UTC\n" +
+      "  --models GLOBS        comma-separated globs (* and ?) of the models any key may use; all: every model\n" +
+      "  --rpm N               requests per minute per key, 1-100000; none: no limit\n" +
+      "  --max-key-lifetime-days N   1-3650; none: keys may live for ever",
+    "brainstormrouter settings set --budget 500 --models 'gpt-4o*,echo' --rpm none",
+  ),
+  usage: entry(
+    "usage [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--group-by day|key|model] [--limit N] [--cursor C]",
+    "The tenant's requests, tokens, cost (USD) and errors over UTC days, both ends included (default:\n" +
+      "the last 30 days): per day (every day, zeros included), or per key or model, by cost (--limit and\n" +
+      "--cursor page through them). An API key needs the admin role (GET /v1/tenant/usage); a signed-in\n" +
+      "member reads the current tenant's (GET /auth/usage).",
+    "  --from D              first UTC day (default: --to minus 29 days); at most 366 days in all\n" +
+      "  --to D                last UTC day (default: today)\n" +
+      "  --group-by G          day (default), key or model\n" +
+      "  --limit N             keys or models per page, 1-1000 (default 100)\n" +
+      "  --cursor C            the next page, as the previous one printed it",
+    "brainstormrouter usage --from 2026-11-01 --to 2026-11-30 --group-by model",
   ),
   admin: `usage: brainstormrouter admin <command> [options]
 

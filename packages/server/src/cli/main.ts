@@ -16,6 +16,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   "claim-link": async () => (await import("./commands/identity.js")).claimLink,
   link: async () => (await import("./commands/identity.js")).link,
   keys: async () => (await import("./commands/keys.js")).keys,
+  usage: async () => (await import("./commands/usage.js")).usage,
+  settings: async () => (await import("./commands/settings.js")).settings,
   admin: async () => (await import("./commands/admin.js")).admin,
 };
 

@@ -1,5 +1,6 @@
 import { CREDENTIAL_ERRORS } from "./codes/credentials.js";
 import { GATEWAY_ERRORS } from "./codes/gateway.js";
+import { GOVERNANCE_ERRORS } from "./codes/governance.js";
 import { DEVICE_TOKEN_ERRORS, IDENTITY_BRIDGE_ERRORS } from "./codes/identity-bridge.js";
 import { MANAGEMENT_ERRORS } from "./codes/management.js";
 import { PROPOSAL_ERRORS } from "./codes/proposals.js";
@@ -15,6 +16,7 @@ export const ERROR_GROUPS = [
   { title: "Device-token poll (RFC 8628 body)", codes: DEVICE_TOKEN_ERRORS },
   { title: "Tenant management", codes: MANAGEMENT_ERRORS },
   { title: "Proposals", codes: PROPOSAL_ERRORS },
+  { title: "Budgets and model access", codes: GOVERNANCE_ERRORS },
   { title: "Gateway and providers", codes: GATEWAY_ERRORS },
   { title: "Dashboard and Slack", codes: SURFACE_ERRORS },
 ] as const;
@@ -31,6 +33,7 @@ export const ERROR_CATALOGUE = {
   ...DEVICE_TOKEN_ERRORS,
   ...MANAGEMENT_ERRORS,
   ...PROPOSAL_ERRORS,
+  ...GOVERNANCE_ERRORS,
   ...GATEWAY_ERRORS,
   ...SURFACE_ERRORS,
 } as const satisfies Record<string, ErrorSpec>;

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { CLAIM_LINK_BOUNDS, createClaimLink } from "../services/claim-links.js";
 import { authorizeDevice, DeviceTokenError, pollDeviceToken } from "../services/device-flow.js";
 import { MembershipRole } from "../http/openapi.js";
+import { USAGE_BOUNDS, USAGE_GROUPS, usageReport } from "../services/usage.js";
 import { defineTool, type ToolSpec } from "./tool.js";
 
 const { maxUses, expiresInDays } = CLAIM_LINK_BOUNDS;
@@ -37,6 +38,31 @@ export const TENANT_ADMIN_TOOLS: ToolSpec[] = [
     },
     mutation: true,
     run: (deps, { actor }, args) => createClaimLink(deps, actor, args),
+  }),
+  defineTool({
+    name: "br_get_usage",
+    operationId: "tenant.usage",
+    title: "Usage",
+    description:
+      "This tenant's requests, tokens, cost (USD) and errors over UTC days: per day (every day, zeros included), or per key or model (by cost; page with cursor = next_cursor).",
+    input: {
+      from: z
+        .string()
+        .optional()
+        .describe(`First UTC day, YYYY-MM-DD (default: to − ${USAGE_BOUNDS.defaultDays - 1} days).`),
+      to: z.string().optional().describe(`Last UTC day, included (default: today); at most ${USAGE_BOUNDS.maxDays} days after from.`),
+      group_by: z.enum(USAGE_GROUPS).optional().describe("day (default), key or model."),
+      limit: z
+        .number()
+        .int()
+        .min(USAGE_BOUNDS.limit.min)
+        .max(USAGE_BOUNDS.limit.max)
+        .optional()
+        .describe("Keys or models per page (default 100)."),
+      cursor: z.string().max(2000).optional().describe("next_cursor of the previous page."),
+    },
+    mutation: false,
+    run: (deps, { actor }, args) => usageReport(deps, actor, args),
   }),
   defineTool({
     name: "br_start_device_link",

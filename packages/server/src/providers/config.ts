@@ -2,10 +2,18 @@ import { z } from "zod";
 
 const model = z.string().trim().min(1).max(200);
 
+/** USD per million tokens (DESIGN.md §10). */
+const Price = z.strictObject({ input_per_mtok: z.number().min(0).max(1e6), output_per_mtok: z.number().min(0).max(1e6) });
+export type Price = z.infer<typeof Price>;
+/** Per model the provider serves; a model without a price is metered at 0 and flagged unpriced. */
+const Prices = z.record(model, Price).default({});
+
 const EchoProvider = z.strictObject({
   type: z.literal("echo"),
   name: z.string().min(1).default("echo"),
   models: z.array(model).min(1).default(["echo"]),
+  /** Echo's models cost nothing unless priced here (budgets are then testable offline). */
+  prices: Prices,
 });
 
 const OpenAICompatibleProvider = z.strictObject({
@@ -15,6 +23,7 @@ const OpenAICompatibleProvider = z.strictObject({
   base_url: z.url({ protocol: /^https?$/ }),
   api_key: z.string().min(1).optional(),
   models: z.array(model).min(1),
+  prices: Prices,
   /** Time to the upstream's response headers and between body chunks. */
   timeout_ms: z.number().int().positive().default(60_000),
   /** Keep-alive connections kept open to this upstream. */
@@ -35,6 +44,10 @@ const ProviderList = z
     list.forEach((p, i) => {
       if (names.has(p.name)) ctx.addIssue({ code: "custom", path: [i, "name"], message: `"${p.name}" is used twice` });
       names.add(p.name);
+      for (const m of Object.keys(p.prices)) {
+        if (!p.models.includes(m))
+          ctx.addIssue({ code: "custom", path: [i, "prices", m], message: `"${m}" is not one of this provider's models` });
+      }
       for (const m of p.models) {
         const other = models.get(m);
         // One model name, one upstream: silent "first wins" would route traffic by list order.
@@ -45,7 +58,7 @@ const ProviderList = z
   });
 
 /** The built-in deterministic provider, used when BR_PROVIDERS is not set. */
-export const DEFAULT_PROVIDERS: ProviderConfig[] = [{ type: "echo", name: "echo", models: ["echo"] }];
+export const DEFAULT_PROVIDERS: ProviderConfig[] = [{ type: "echo", name: "echo", models: ["echo"], prices: {} }];
 
 /** BR_PROVIDERS (JSON array) → provider configs, or one message naming the first problem. */
 export function parseProviders(raw: string): { ok: true; value: ProviderConfig[] } | { ok: false; message: string } {

@@ -1,5 +1,5 @@
 import { AppError } from "../errors/index.js";
-import type { ProviderConfig } from "./config.js";
+import type { Price, ProviderConfig } from "./config.js";
 import { echoProvider } from "./echo.js";
 import { openAICompatibleProvider } from "./openai-compatible.js";
 import type { Provider } from "./types.js";
@@ -8,7 +8,12 @@ export interface Route {
   provider: Provider;
   /** The name the upstream knows the model by. */
   upstreamModel: string;
+  /** null: no price configured (metered at 0, flagged unpriced). */
+  price: Price | null;
 }
+
+// Echo costs nothing unless priced: its answers are made here, not bought.
+const FREE: Price = { input_per_mtok: 0, output_per_mtok: 0 };
 
 /** Model name → provider, from the declarative BR_PROVIDERS list. */
 export class ProviderRegistry {
@@ -17,9 +22,11 @@ export class ProviderRegistry {
 
   constructor(configs: readonly ProviderConfig[]) {
     this.providers = configs.map((c) => (c.type === "echo" ? echoProvider(c) : openAICompatibleProvider(c)));
-    for (const provider of this.providers) {
+    for (const [i, provider] of this.providers.entries()) {
+      const config = configs[i]!;
       for (const model of provider.models) {
-        const route = { provider, upstreamModel: model };
+        const price = config.prices?.[model] ?? (config.type === "echo" ? FREE : null);
+        const route = { provider, upstreamModel: model, price };
         this.byModel.set(model, route);
         // "<provider>/<model>" picks the upstream explicitly, as other gateways accept.
         this.byModel.set(`${provider.name}/${model}`, route);
@@ -34,6 +41,11 @@ export class ProviderRegistry {
       message: `The model "${model.slice(0, 200)}" is not served here.`,
       recovery: { models: this.models().map((m) => m.id) },
     });
+  }
+
+  /** The price of a model by any name it is served under; undefined: not served here. */
+  priceOf(model: string): Price | null | undefined {
+    return this.byModel.get(model)?.price;
   }
 
   models(): { id: string; owned_by: string }[] {

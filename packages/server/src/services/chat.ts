@@ -1,18 +1,23 @@
 import type { Deps } from "../deps.js";
+import { admit } from "../governance/admission.js";
+import type { KeyPolicy } from "../governance/policy.js";
+import type { Price } from "../providers/config.js";
 import { AppError } from "../errors/index.js";
 import { promptTokens } from "../providers/tokens.js";
 import { SseUsageTap } from "../providers/sse-usage.js";
-import type { ChatBody, ChatCall, TokenUsage } from "../providers/types.js";
+import type { CallSignal, ChatBody, ChatCall, TokenUsage } from "../providers/types.js";
 import type { Actor } from "./actor.js";
 
-type ChatDeps = Pick<Deps, "providers" | "meter">;
+type ChatDeps = Pick<Deps, "providers" | "meter" | "spend">;
 
 export interface ChatContext {
   requestId: string;
   /** Aborted when the client disconnects. */
-  signal: AbortSignal;
+  signal: CallSignal;
   /** performance.now() when the request reached the gateway. */
   startedAt: number;
+  /** The calling key's budgets and model access (from the key cache). */
+  policy: KeyPolicy;
 }
 
 /** `overheadMs`: time spent in the gateway itself, i.e. everything but waiting for the upstream. */
@@ -23,23 +28,40 @@ export type ChatOutcome =
 // nginx's "client closed request": the caller left before the answer was complete.
 const CLIENT_CLOSED = 499;
 
-/** Records one usage event of `actor`'s call of `model`, timed from the request's arrival. */
-export function usageRecorder(deps: Pick<Deps, "meter">, actor: Actor, model: string, startedAt: number) {
-  return (status: number, usage: TokenUsage | null) =>
+/**
+ * Records one usage event of `actor`'s call of `model`, timed from the request's arrival and
+ * priced, and charges its cost to the key's budgets.
+ */
+export function usageRecorder(deps: Pick<Deps, "meter" | "providers" | "spend">, actor: Actor, model: string, ctx: ChatContext) {
+  return (status: number, usage: TokenUsage | null) => {
+    const promptTokens = usage?.promptTokens ?? 0;
+    const completionTokens = usage?.completionTokens ?? 0;
+    const price = deps.providers.priceOf(model);
+    const costUsd = price ? costOf(price, promptTokens, completionTokens) : 0;
+    if (ctx.policy.budgets.length > 0) deps.spend.charge(ctx.policy.budgets, costUsd);
     deps.meter.record({
       tenantId: actor.tenantId,
       keyId: actor.keyId ?? null,
       model: model.slice(0, 200),
-      promptTokens: usage?.promptTokens ?? 0,
-      completionTokens: usage?.completionTokens ?? 0,
-      latencyMs: Math.round(performance.now() - startedAt),
+      promptTokens,
+      completionTokens,
+      latencyMs: Math.round(performance.now() - ctx.startedAt),
       status,
       createdAt: new Date(),
+      costUsd,
+      // A model that is not served cost nothing: only a served model without a price is unknown.
+      priced: price !== null,
     });
+  };
+}
+
+/** USD of a call at `price` (per million tokens). */
+export function costOf(price: Price, promptTokens: number, completionTokens: number): number {
+  return (promptTokens * price.input_per_mtok + completionTokens * price.output_per_mtok) / 1e6;
 }
 
 /** Meters a call that failed before its answer (refused, upstream error, caller gone) and names the error to answer. */
-export function meteredFailure(err: unknown, signal: AbortSignal, meter: (status: number, usage: null) => void): unknown {
+export function meteredFailure(err: unknown, signal: CallSignal, meter: (status: number, usage: null) => void): unknown {
   const status = signal.aborted ? CLIENT_CLOSED : err instanceof AppError ? err.status : 500;
   meter(status, null);
   return signal.aborted ? new AppError("client_closed_request") : err;
@@ -47,9 +69,10 @@ export function meteredFailure(err: unknown, signal: AbortSignal, meter: (status
 
 /** Routes one chat completion to its provider and meters it, whatever the outcome. */
 export async function createChatCompletion(deps: ChatDeps, actor: Actor, body: ChatBody, ctx: ChatContext): Promise<ChatOutcome> {
-  const meter = usageRecorder(deps, actor, body.model, ctx.startedAt);
+  const meter = usageRecorder(deps, actor, body.model, ctx);
   try {
     const route = deps.providers.resolve(body.model);
+    await admit(deps, ctx.policy, route);
     const call: ChatCall = { body: { ...body, model: route.upstreamModel }, requestId: ctx.requestId, signal: ctx.signal };
     const upstreamStart = performance.now();
     if (!body.stream) {

@@ -1,10 +1,11 @@
 import type { Deps } from "../deps.js";
+import { admit } from "../governance/admission.js";
 import { estimateTokens } from "../providers/tokens.js";
 import type { EmbeddingBody } from "../providers/types.js";
 import type { Actor } from "./actor.js";
 import { type ChatContext, meteredFailure, usageRecorder } from "./chat.js";
 
-type EmbeddingDeps = Pick<Deps, "providers" | "meter">;
+type EmbeddingDeps = Pick<Deps, "providers" | "meter" | "spend">;
 
 /** `overheadMs` as for chat: the gateway's own time, without the upstream's. */
 export interface EmbeddingOutcome {
@@ -24,9 +25,10 @@ export async function createEmbeddings(
   body: EmbeddingBody,
   ctx: ChatContext,
 ): Promise<EmbeddingOutcome> {
-  const meter = usageRecorder(deps, actor, body.model, ctx.startedAt);
+  const meter = usageRecorder(deps, actor, body.model, ctx);
   try {
     const route = deps.providers.resolve(body.model);
+    await admit(deps, ctx.policy, route);
     const upstreamStart = performance.now();
     const answer = await route.provider.embed({
       body: { ...body, model: route.upstreamModel },

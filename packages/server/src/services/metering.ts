@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { Database } from "../store/db.js";
 import { insertUsageEvents, type UsageEvent } from "../store/usage-events.js";
+import { upsertUsageRollups } from "../store/usage-rollups.js";
 
 export interface MeterOptions {
   flushIntervalMs: number;
@@ -94,7 +95,12 @@ export class UsageMeter {
       // Platform scope: one batch holds many tenants' rows.
       for (let rows = pending.at(-1); rows; rows = pending.at(-1)) {
         try {
-          await this.db.asPlatform((tx) => insertUsageEvents(tx, rows));
+          // The rollups in the same transaction (decisions.md #130): a refused slice counts nowhere,
+          // so halving it and writing the halves again never counts a row twice.
+          await this.db.asPlatform(async (tx) => {
+            await insertUsageEvents(tx, rows);
+            await upsertUsageRollups(tx, rows);
+          });
           pending.pop();
         } catch (err) {
           if (!refusesRow(err)) throw err;
@@ -135,6 +141,7 @@ function sanitised(event: UsageEvent): UsageEvent {
     completionTokens: int4(event.completionTokens),
     latencyMs: int4(event.latencyMs),
     status: int4(event.status),
+    costUsd: Number.isFinite(event.costUsd) && event.costUsd > 0 ? event.costUsd : 0,
     createdAt: event.createdAt instanceof Date && !Number.isNaN(event.createdAt.getTime()) ? event.createdAt : new Date(),
   };
 }

@@ -1,19 +1,20 @@
 import type { Deps } from "../deps.js";
 import { AppError } from "../errors/index.js";
 import { API_KEY_PREFIX, displayPrefix, generateToken, sha256 } from "../lib/tokens.js";
-import { actsForOwner, listApiKeys, lockApiKey, revokeApiKey, rotateApiKeySecret, updateApiKey } from "../store/api-keys.js";
+import { actsForOwner, listApiKeys, lockApiKey, revokeApiKey, rotateApiKeySecret, updateApiKey, userEmails } from "../store/api-keys.js";
 import type { Tx } from "../store/db.js";
 import { pageOf, type Page } from "../store/pagination.js";
 import type { PlatformRole, UserRole } from "../store/schema.js";
 import { audit } from "./audit.js";
 import type { Actor } from "./actor.js";
 import { issueApiKey } from "./credentials.js";
+import { boundedExpiry, parseExpiry, type PolicyInput, policyColumns, resetsAt, tenantSettingsOf } from "./key-policy.js";
 import { holdsOwnerPower } from "./owner-power.js";
 
 // One service for the dashboard's /auth/api-keys (a signed-in member) and the headless
 // /v1/tenant/api-keys (an admin-role API key): the same rules whoever calls (DESIGN.md §10).
 
-type KeyDeps = Pick<Deps, "db" | "keyCache">;
+type KeyDeps = Pick<Deps, "db" | "keyCache" | "spend">;
 type KeyRow = NonNullable<Awaited<ReturnType<typeof revokeApiKey>>>;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -21,15 +22,17 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** Bounds of `grace_seconds` on rotation: the old secret's life after it (issue 12 §5). */
 export const ROTATION_GRACE = { min: 0, max: 86_400, default: 3_600 } as const;
 
-export interface CreateKeyInput {
+export interface CreateKeyInput extends PolicyInput {
   name: string;
   role: UserRole;
   expires_in_days?: number | undefined;
+  /** ISO 8601, in the future; null: never expires (unless the tenant bounds key lifetimes). */
+  expires_at?: string | null | undefined;
   platform_admin?: boolean | undefined;
   platform_proposer?: boolean | undefined;
 }
 
-export interface UpdateKeyInput {
+export interface UpdateKeyInput extends PolicyInput {
   name?: string | undefined;
   /** ISO 8601, in the future; null: never expires. */
   expires_at?: string | null | undefined;
@@ -106,25 +109,32 @@ async function liveKey(tx: Tx, id: string): Promise<KeyRow> {
 
 export async function listTenantApiKeys(deps: KeyDeps, actor: Actor, page: Page) {
   assertSeesKeys(actor);
-  const rows = await deps.db.asTenant(actor.tenantId, (tx) => listApiKeys(tx, page));
-  const { data, next_cursor } = pageOf(rows, page.limit);
-  return { data: data.map(keyView), next_cursor };
+  const { data, next_cursor } = await deps.db.asTenant(actor.tenantId, async (tx) => {
+    const { data, next_cursor } = pageOf(await listApiKeys(tx, page), page.limit);
+    return { data: await keyViews(tx, data), next_cursor };
+  });
+  return { data: await withSpend(deps, actor.tenantId, data), next_cursor };
 }
 
 /** Creates a key for the acting member or key's user; the response is the only time the key is shown. */
 export async function createTenantApiKey(deps: KeyDeps, actor: Actor, input: CreateKeyInput) {
   assertManagesKeys(actor, input.role);
   const platformRole = platformRoleFor(actor, input);
-  const row = await deps.db.asTenant(actor.tenantId, async (tx) => {
+  const requested =
+    input.expires_in_days !== undefined ? new Date(Date.now() + input.expires_in_days * DAY_MS) : parseExpiry(input.expires_at);
+  const view = await deps.db.asTenant(actor.tenantId, async (tx) => {
+    const settings = await tenantSettingsOf(tx, actor.tenantId);
+    const policy = policyColumns({}, input, settings);
     const created = await issueApiKey(tx, {
       tenantId: actor.tenantId,
       userId: actor.userId,
       name: input.name,
       role: input.role,
-      expiresAt: input.expires_in_days ? new Date(Date.now() + input.expires_in_days * DAY_MS) : null,
+      expiresAt: boundedExpiry(requested ?? null, settings),
       platformRole,
       // A key made by a key is never a registration key, whatever user it belongs to.
       createdByKeyId: actor.keyId ?? null,
+      ...policy,
     });
     await audit(tx, actor, {
       tenantId: actor.tenantId,
@@ -132,36 +142,47 @@ export async function createTenantApiKey(deps: KeyDeps, actor: Actor, input: Cre
       target: { type: "api_key", id: created.id },
       changes: platformRole ? { platform_role: [null, platformRole] } : undefined,
     });
-    return created;
+    const [view] = await keyViews(tx, [created]);
+    return { ...view!, key: created.key };
   });
-  return {
-    ...keyView({ ...row, last_used_at: null, revoked_at: null, user_id: actor.userId, rotated_at: null, previous_expires_at: null }),
-    key: row.key,
-  };
+  // A new key has spent nothing: no counter to read.
+  return { ...view, spend_usd: view.budget_usd === null ? null : 0, budget_resets_at: resetsAt(view.budget_period) };
 }
 
-/** Renames a key or changes its expiry; every instance drops its cached copy. */
+/** Renames a key or changes its expiry or limits; every instance drops its cached copy. */
 export async function updateTenantApiKey(deps: KeyDeps, actor: Actor, id: string, input: UpdateKeyInput) {
   assertManagesKeys(actor);
-  let expiresAt: Date | null | undefined;
-  if (input.expires_at !== undefined) {
-    expiresAt = input.expires_at === null ? null : new Date(input.expires_at);
-    if (expiresAt && (Number.isNaN(expiresAt.getTime()) || expiresAt.getTime() <= Date.now())) throw new AppError("invalid_expires_at");
-  }
-  const row = await deps.db.asTenant(actor.tenantId, async (tx) => {
+  const expiresAt = input.expires_at === undefined ? undefined : parseExpiry(input.expires_at);
+  const { view, budgetChanged } = await deps.db.asTenant(actor.tenantId, async (tx) => {
     const before = await liveKey(tx, id);
-    const after = await updateApiKey(tx, id, { name: input.name, expiresAt });
+    const settings = await tenantSettingsOf(tx, actor.tenantId);
+    const policy = policyColumns(before, input, settings);
+    const after = await updateApiKey(tx, id, {
+      name: input.name,
+      expiresAt: expiresAt === undefined ? undefined : boundedExpiry(expiresAt, settings),
+      ...policy,
+    });
     const changes: Record<string, [unknown, unknown]> = {};
-    if (before.name !== after.name) changes.name = [before.name, after.name];
-    const [was, is] = [before.expires_at?.toISOString() ?? null, after.expires_at?.toISOString() ?? null];
-    if (was !== is) changes.expires_at = [was, is];
+    for (const field of AUDITED_FIELDS) {
+      const [was, is] = [auditValue(before[field]), auditValue(after[field])];
+      if (JSON.stringify(was) !== JSON.stringify(is)) changes[field] = [was, is];
+    }
     await audit(tx, actor, { tenantId: actor.tenantId, action: "api_key.updated", target: { type: "api_key", id }, changes });
-    return after;
+    const [view] = await keyViews(tx, [after]);
+    return { view: view!, budgetChanged: "budget_usd" in changes || "budget_period" in changes };
   });
-  // The cached record carries the expiry and the label: a stale one would outlive the change.
+  // Spend is counted only for budgeted keys: a budget set now starts from the rollup's figure.
+  if (budgetChanged && view.budget_period) {
+    await deps.spend.resync({ scope: "key", id, tenantId: actor.tenantId }, view.budget_period);
+  }
+  // The cached record carries the policy, the expiry and the label: a stale one would outlive the change.
   await deps.keyCache.invalidate({ keyIds: [id] });
-  return keyView(row);
+  const [withSpent] = await withSpend(deps, actor.tenantId, [view]);
+  return withSpent!;
 }
+
+const AUDITED_FIELDS = ["name", "expires_at", "rate_limit_rpm", "budget_usd", "budget_period", "allowed_models"] as const;
+const auditValue = (v: unknown) => (v instanceof Date ? v.toISOString() : (v ?? null));
 
 /**
  * A new secret under the same key id, shown this once. The secret it replaces keeps working for
@@ -194,32 +215,39 @@ export async function rotateTenantApiKey(deps: KeyDeps, actor: Actor, id: string
         previous_secret_expires_at: [before.previous_expires_at?.toISOString() ?? null, previousExpiresAt.toISOString()],
       },
     });
-    return after;
+    return keyViews(tx, [after]);
   });
   await deps.keyCache.invalidate({ keyIds: [id] });
-  return { ...keyView(row), key };
+  const [view] = await withSpend(deps, actor.tenantId, row);
+  return { ...view!, key };
 }
 
 /** Revokes a key; it stops working at once on every instance (key-cache invalidation). */
 export async function revokeTenantApiKey(deps: KeyDeps, actor: Actor, id: string) {
   assertManagesKeys(actor);
-  const row = await deps.db.asTenant(actor.tenantId, async (tx) => {
+  const view = await deps.db.asTenant(actor.tenantId, async (tx) => {
     const revoked = await revokeApiKey(tx, id);
-    if (revoked) await audit(tx, actor, { tenantId: actor.tenantId, action: "api_key.revoked", target: { type: "api_key", id } });
-    return revoked;
+    if (!revoked) return undefined;
+    await audit(tx, actor, { tenantId: actor.tenantId, action: "api_key.revoked", target: { type: "api_key", id } });
+    return (await keyViews(tx, [revoked]))[0];
   });
-  if (!row) throw new AppError("api_key_not_found");
+  if (!view) throw new AppError("api_key_not_found");
   await deps.keyCache.invalidate({ keyIds: [id] });
-  return keyView(row);
+  const [withSpent] = await withSpend(deps, actor.tenantId, [view]);
+  return withSpent!;
 }
 
-function keyView(k: KeyRow) {
-  return {
+/** The fields a key's view shows, with its owner's email (one query for the lot). */
+async function keyViews(tx: Tx, rows: readonly KeyRow[]) {
+  const emails = await userEmails(tx, [...new Set(rows.flatMap((k) => (k.user_id ? [k.user_id] : [])))]);
+  return rows.map((k) => ({
     id: k.id,
     name: k.name,
     prefix: k.prefix,
     role: k.role,
     user_id: k.user_id,
+    user_email: (k.user_id && emails.get(k.user_id)) ?? null,
+    created_by_key_id: k.created_by_key_id,
     created_at: k.created_at.toISOString(),
     last_used_at: k.last_used_at?.toISOString() ?? null,
     expires_at: k.expires_at?.toISOString() ?? null,
@@ -227,5 +255,21 @@ function keyView(k: KeyRow) {
     platform_role: k.platform_role,
     rotated_at: k.rotated_at?.toISOString() ?? null,
     previous_secret_expires_at: k.previous_expires_at?.toISOString() ?? null,
-  };
+    rate_limit_rpm: k.rate_limit_rpm,
+    budget_usd: k.budget_usd,
+    budget_period: k.budget_period,
+    allowed_models: k.allowed_models,
+  }));
+}
+type KeyView = Awaited<ReturnType<typeof keyViews>>[number];
+
+/** Each budgeted key's spend this period, from the counters the hot path enforces (one read). */
+async function withSpend(deps: Pick<Deps, "spend">, tenantId: string, views: readonly KeyView[]) {
+  const budgets = views.flatMap((v) =>
+    v.budget_usd !== null && v.budget_period
+      ? [{ scope: "key" as const, id: v.id, tenantId, usd: v.budget_usd, period: v.budget_period }]
+      : [],
+  );
+  const spent = new Map((await deps.spend.spentUsd(budgets)).map((usd, i) => [budgets[i]!.id, usd]));
+  return views.map((v) => ({ ...v, spend_usd: spent.get(v.id) ?? null, budget_resets_at: resetsAt(v.budget_period) }));
 }

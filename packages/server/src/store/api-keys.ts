@@ -1,7 +1,7 @@
 import { sql } from "kysely";
-import type { Tx } from "./db.js";
+import type { Database, Tx } from "./db.js";
 import { afterCursor, cursorColumn, type Page } from "./pagination.js";
-import type { PlatformRole, TenantStatus, UserRole } from "./schema.js";
+import type { BudgetPeriod, PlatformRole, TenantStatus, UserRole } from "./schema.js";
 
 export interface KeyLookupRow {
   key_id: string;
@@ -21,49 +21,13 @@ export interface KeyLookupRow {
   external_id: string | null;
   /** When the secret that matched stops working: a rotated-out secret's grace end; null for the current one. */
   secret_expires_at: Date | null;
-}
-
-export function insertApiKey(
-  tx: Tx,
-  key: {
-    tenantId: string;
-    userId: string | null;
-    name: string;
-    prefix: string;
-    keyHash: string;
-    role: UserRole;
-    rateLimitRpm?: number | null;
-    expiresAt?: Date | null;
-    platformRole?: PlatformRole | null;
-    createdByKeyId?: string | null;
-  },
-) {
-  return tx
-    .insertInto("api_keys")
-    .values({
-      tenant_id: key.tenantId,
-      user_id: key.userId,
-      name: key.name,
-      prefix: key.prefix,
-      key_hash: key.keyHash,
-      role: key.role,
-      rate_limit_rpm: key.rateLimitRpm ?? null,
-      expires_at: key.expiresAt ?? null,
-      platform_role: key.platformRole ?? null,
-      created_by_key_id: key.createdByKeyId ?? null,
-    })
-    .returning(["id", "name", "prefix", "role", "rate_limit_rpm", "created_at", "expires_at", "platform_role"])
-    .executeTakeFirstOrThrow();
-}
-
-/** The key with its tenant, found by either secret's hash across tenants (SECURITY DEFINER look-up). */
-export async function lookupApiKey(tx: Tx, keyHash: string): Promise<KeyLookupRow | undefined> {
-  const { rows } = await sql<KeyLookupRow>`SELECT * FROM lookup_api_key(${keyHash})`.execute(tx);
-  return rows[0];
-}
-
-export function touchLastUsed(tx: Tx, keyIds: string[], at: Date) {
-  return tx.updateTable("api_keys").set({ last_used_at: at }).where("id", "in", keyIds).execute();
+  budget_usd: number | null;
+  budget_period: BudgetPeriod | null;
+  allowed_models: string[] | null;
+  tenant_rate_limit_rpm: number | null;
+  tenant_budget_usd: number | null;
+  tenant_budget_period: BudgetPeriod | null;
+  tenant_allowed_models: string[] | null;
 }
 
 const KEY_VIEW = [
@@ -79,7 +43,69 @@ const KEY_VIEW = [
   "platform_role",
   "rotated_at",
   "previous_expires_at",
+  "created_by_key_id",
+  "rate_limit_rpm",
+  "budget_usd",
+  "budget_period",
+  "allowed_models",
 ] as const;
+
+/** A key's limits (migrations/0009); undefined leaves a field as it is (update) or unset (insert). */
+export interface KeyPolicyColumns {
+  rateLimitRpm?: number | null;
+  budgetUsd?: number | null;
+  budgetPeriod?: BudgetPeriod | null;
+  allowedModels?: string[] | null;
+}
+
+export function insertApiKey(
+  tx: Tx,
+  key: {
+    tenantId: string;
+    userId: string | null;
+    name: string;
+    prefix: string;
+    keyHash: string;
+    role: UserRole;
+    expiresAt?: Date | null;
+    platformRole?: PlatformRole | null;
+    createdByKeyId?: string | null;
+  } & KeyPolicyColumns,
+) {
+  return tx
+    .insertInto("api_keys")
+    .values({
+      tenant_id: key.tenantId,
+      user_id: key.userId,
+      name: key.name,
+      prefix: key.prefix,
+      key_hash: key.keyHash,
+      role: key.role,
+      rate_limit_rpm: key.rateLimitRpm ?? null,
+      budget_usd: key.budgetUsd ?? null,
+      budget_period: key.budgetPeriod ?? null,
+      allowed_models: key.allowedModels ?? null,
+      expires_at: key.expiresAt ?? null,
+      platform_role: key.platformRole ?? null,
+      created_by_key_id: key.createdByKeyId ?? null,
+    })
+    .returning(KEY_VIEW)
+    .executeTakeFirstOrThrow();
+}
+
+/**
+ * The key with its tenant, found by either secret's hash across tenants (SECURITY DEFINER
+ * look-up), in one round trip. The hash is inlined: it is checked to be a SHA-256 hex digest.
+ */
+export async function lookupApiKey(db: Database, keyHash: string): Promise<KeyLookupRow | undefined> {
+  if (!/^[0-9a-f]{64}$/.test(keyHash)) throw new TypeError("lookupApiKey takes a SHA-256 hex digest");
+  const rows = await db.asAppInOneTrip(`SELECT * FROM lookup_api_key('${keyHash}')`);
+  return rows[0] as KeyLookupRow | undefined;
+}
+
+export function touchLastUsed(tx: Tx, keyIds: string[], at: Date) {
+  return tx.updateTable("api_keys").set({ last_used_at: at }).where("id", "in", keyIds).execute();
+}
 
 export function listApiKeys(tx: Tx, page: Page) {
   return tx
@@ -136,16 +162,32 @@ export function rotateApiKeySecret(tx: Tx, id: string, next: { prefix: string; k
     .executeTakeFirstOrThrow();
 }
 
-export function updateApiKey(tx: Tx, id: string, changes: { name?: string | undefined; expiresAt?: Date | null | undefined }) {
+export function updateApiKey(
+  tx: Tx,
+  id: string,
+  changes: { name?: string | undefined; expiresAt?: Date | null | undefined } & KeyPolicyColumns,
+) {
+  const set = {
+    name: changes.name,
+    expires_at: changes.expiresAt,
+    rate_limit_rpm: changes.rateLimitRpm,
+    budget_usd: changes.budgetUsd,
+    budget_period: changes.budgetPeriod,
+    allowed_models: changes.allowedModels,
+  };
   return tx
     .updateTable("api_keys")
-    .set({
-      ...(changes.name !== undefined ? { name: changes.name } : {}),
-      ...(changes.expiresAt !== undefined ? { expires_at: changes.expiresAt } : {}),
-    })
+    .set(Object.fromEntries(Object.entries(set).filter(([, v]) => v !== undefined)))
     .where("id", "=", id)
     .returning(KEY_VIEW)
     .executeTakeFirstOrThrow();
+}
+
+/** Emails of the human users among `userIds` (machine users have none), for key views. */
+export async function userEmails(tx: Tx, userIds: readonly string[]): Promise<Map<string, string>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await tx.selectFrom("users").select(["id", "email"]).where("id", "in", userIds).where("email", "is not", null).execute();
+  return new Map(rows.map((r) => [r.id, r.email!]));
 }
 
 /**

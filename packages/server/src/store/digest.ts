@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { Tx } from "./db.js";
 import { eventField } from "./events.js";
-import type { TenantStatus } from "./schema.js";
+import type { BudgetPeriod, TenantStatus } from "./schema.js";
 
 /**
  * The read model behind the admin digest: platform-wide counts, run as br_platform. One file
@@ -52,45 +52,145 @@ export function oldestPending(tx: Tx) {
 
 /** Keys that would authenticate right now: live, unexpired, of an active tenant. */
 export async function activeKeyCount(tx: Tx): Promise<number> {
+  // Keys of tenants not refused, rather than joined to every active tenant: the refused are the
+  // few (an anti-join against a small hash, not a hash of every tenant; bench:scale, decisions.md #133).
   const row = await tx
     .selectFrom("api_keys as k")
-    .innerJoin("tenants as t", "t.id", "k.tenant_id")
     .select(sql<number>`count(*)::int`.as("n"))
-    .where("t.status", "=", "active")
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("tenants as t")
+            .select(sql`1`.as("one"))
+            .whereRef("t.id", "=", "k.tenant_id")
+            .where("t.status", "in", ["pending", "rejected", "suspended"]),
+        ),
+      ),
+    )
     .where("k.revoked_at", "is", null)
     .where((eb) => eb.or([eb("k.expires_at", "is", null), eb("k.expires_at", ">", sql<Date>`now()`)]))
     .executeTakeFirstOrThrow();
   return row.n;
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * The window's usage rows, from the rollups (decisions.md #131): the hours of its first, partial
+ * UTC day from usage_hourly, every later day (today included) from usage_daily. `since` is an
+ * hour boundary, so the sum equals counting the events since then.
+ */
+function windowRollups(since: Date, onlyUnpriced = false) {
+  const firstDay = new Date(Math.ceil(since.getTime() / DAY_MS) * DAY_MS);
+  const columns = sql`tenant_id, model, requests, errors, prompt_tokens, completion_tokens, cost_usd, unpriced`;
+  // Models served without a price are a few rows among millions: the partial indexes find them.
+  const unpriced = onlyUnpriced ? sql`AND unpriced > 0` : sql``;
+  return sql`(
+    SELECT ${columns} FROM usage_hourly WHERE hour >= ${since} AND hour < ${firstDay} ${unpriced}
+    UNION ALL
+    SELECT ${columns} FROM usage_daily WHERE day >= ${firstDay.toISOString().slice(0, 10)}::date ${unpriced}
+  )`;
+}
+
 export async function usageSince(tx: Tx, since: Date) {
-  const totals = await tx
-    .selectFrom("usage_events")
-    .select([
-      sql<number>`count(*)::int`.as("requests"),
-      sql<number>`(count(*) FILTER (WHERE status >= 400))::int`.as("errors"),
-      sql<number>`coalesce(sum(prompt_tokens), 0)::float8`.as("prompt_tokens"),
-      sql<number>`coalesce(sum(completion_tokens), 0)::float8`.as("completion_tokens"),
-    ])
-    .where("created_at", ">=", since)
-    .executeTakeFirstOrThrow();
-  const top = await tx
-    .selectFrom("usage_events as u")
-    .innerJoin("tenants as t", "t.id", "u.tenant_id")
-    .select([
-      "t.id",
-      "t.slug",
-      "t.name",
-      sql<number>`count(*)::int`.as("requests"),
-      sql<number>`coalesce(sum(u.prompt_tokens + u.completion_tokens), 0)::float8`.as("tokens"),
-    ])
-    .where("u.created_at", ">=", since)
-    .groupBy(["t.id", "t.slug", "t.name"])
-    .orderBy("requests", "desc")
-    .orderBy("t.id")
-    .limit(5)
-    .execute();
-  return { totals, top };
+  // One pass over the window's rows (decisions.md #133): per tenant first, then the totals over
+  // those sums and the five busiest from the same materialised groups.
+  const { rows } = await sql<{
+    tenant_id: string | null;
+    requests: number;
+    errors: number;
+    prompt_tokens: number;
+    completion_tokens: number;
+  }>`
+    WITH per_tenant AS MATERIALIZED (
+      SELECT tenant_id, sum(requests) AS requests, sum(errors) AS errors,
+             sum(prompt_tokens) AS prompt_tokens, sum(completion_tokens) AS completion_tokens
+        FROM ${windowRollups(since)} r
+       GROUP BY tenant_id
+    )
+    SELECT NULL::uuid AS tenant_id, coalesce(sum(requests), 0)::float8 AS requests, coalesce(sum(errors), 0)::float8 AS errors,
+           coalesce(sum(prompt_tokens), 0)::float8 AS prompt_tokens, coalesce(sum(completion_tokens), 0)::float8 AS completion_tokens
+      FROM per_tenant
+    UNION ALL
+    (SELECT tenant_id, requests::float8, errors::float8, prompt_tokens::float8, completion_tokens::float8
+       FROM per_tenant
+      ORDER BY requests DESC, tenant_id
+      LIMIT 5)`.execute(tx);
+  // UNION ALL promises no order (a parallel append may interleave): the totals are the row without a tenant.
+  const totals = rows.find((r) => r.tenant_id === null)!;
+  const busiest = rows
+    .filter((r) => r.tenant_id !== null)
+    .sort((x, y) => y.requests - x.requests || (x.tenant_id! < y.tenant_id! ? -1 : 1));
+  const names = busiest.length
+    ? await tx
+        .selectFrom("tenants")
+        .select(["id", "slug", "name"])
+        .where(
+          "id",
+          "in",
+          busiest.map((b) => b.tenant_id!),
+        )
+        .execute()
+    : [];
+  const byId = new Map(names.map((t) => [t.id, t]));
+  const top = busiest.flatMap((b) => {
+    const t = byId.get(b.tenant_id!);
+    return t ? [{ ...t, requests: b.requests, tokens: b.prompt_tokens + b.completion_tokens }] : [];
+  });
+  const { rows: unpriced } = await sql<{ model: string; requests: number }>`
+    SELECT model, sum(unpriced)::float8 AS requests FROM ${windowRollups(since, true)} r GROUP BY model ORDER BY model`.execute(tx);
+  return { totals, top, unpriced };
+}
+
+export interface TenantOverBudget {
+  tenant_id: string;
+  slug: string;
+  budget_usd: number;
+  budget_period: BudgetPeriod;
+  spend_usd: number;
+}
+export type KeyOverBudget = Omit<TenantOverBudget, "slug"> & { key_id: string; name: string };
+
+/** UTC days from the application's clock, the one the spend counters are named by. */
+export interface PeriodDays {
+  today: string;
+  monthStart: string;
+}
+
+// A scope's spend in its current budget period (UTC: today, this month, or ever), from the
+// daily rollup, compared in micro-dollars as the usage reads round it. The period's first day is
+// computed per scope first, so `u.day >= start_day` is a range on usage_daily's primary key
+// (tenant_id, day, …) instead of an OR no index answers (bench:scale, decisions.md #133).
+const startDay = (period: ReturnType<typeof sql.ref>, days: PeriodDays) =>
+  sql`CASE ${period} WHEN 'daily' THEN ${days.today}::date WHEN 'monthly' THEN ${days.monthStart}::date ELSE '-infinity'::date END`;
+const SPEND = sql`round(coalesce(sum(u.cost_usd), 0)::numeric, 6)`;
+
+/** Tenants whose spend this period has reached their budget, the furthest over first. */
+export async function tenantsOverBudget(tx: Tx, days: PeriodDays, limit: number): Promise<TenantOverBudget[]> {
+  const { rows } = await sql<TenantOverBudget>`
+    SELECT b.id AS tenant_id, b.slug, b.budget_usd, b.budget_period, ${SPEND}::float8 AS spend_usd
+      FROM (SELECT id, slug, budget_usd, budget_period, ${startDay(sql.ref("budget_period"), days)} AS start_day
+              FROM tenants WHERE budget_usd IS NOT NULL) b
+      LEFT JOIN usage_daily u ON u.tenant_id = b.id AND u.day >= b.start_day
+     GROUP BY b.id, b.slug, b.budget_usd, b.budget_period
+    HAVING ${SPEND} >= b.budget_usd::numeric
+     ORDER BY ${SPEND} / b.budget_usd::numeric DESC, b.id
+     LIMIT ${limit}`.execute(tx);
+  return rows;
+}
+
+/** Live keys whose spend this period has reached their own budget, the furthest over first. */
+export async function keysOverBudget(tx: Tx, days: PeriodDays, limit: number): Promise<KeyOverBudget[]> {
+  const { rows } = await sql<KeyOverBudget>`
+    SELECT b.id AS key_id, b.tenant_id, b.name, b.budget_usd, b.budget_period, ${SPEND}::float8 AS spend_usd
+      FROM (SELECT id, tenant_id, name, budget_usd, budget_period, ${startDay(sql.ref("budget_period"), days)} AS start_day
+              FROM api_keys WHERE budget_usd IS NOT NULL AND revoked_at IS NULL) b
+      LEFT JOIN usage_daily u ON u.tenant_id = b.tenant_id AND u.day >= b.start_day AND u.key_id = b.id
+     GROUP BY b.id, b.tenant_id, b.name, b.budget_usd, b.budget_period
+    HAVING ${SPEND} >= b.budget_usd::numeric
+     ORDER BY ${SPEND} / b.budget_usd::numeric DESC, b.id
+     LIMIT ${limit}`.execute(tx);
+  return rows;
 }
 
 /** Signups that spent an invite code (registration and provision mark their tenant.signup event `viaInvite`). */

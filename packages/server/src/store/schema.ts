@@ -19,7 +19,15 @@ export interface TenantsTable {
   status_reason: string | null;
   created_at: Timestamp;
   activated_at: NullableTimestamp;
+  /** Tenant settings (migrations/0009): defaults and ceilings for every key. */
+  rate_limit_rpm: ColumnType<number | null, number | null | undefined, number | null>;
+  budget_usd: ColumnType<number | null, number | null | undefined, number | null>;
+  budget_period: ColumnType<BudgetPeriod | null, BudgetPeriod | null | undefined, BudgetPeriod | null>;
+  allowed_models: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
+  max_key_lifetime_days: ColumnType<number | null, number | null | undefined, number | null>;
 }
+
+export type BudgetPeriod = "daily" | "monthly" | "lifetime";
 
 export interface TenantStatusHistoryTable {
   id: Generated<string>;
@@ -71,6 +79,10 @@ export interface ApiKeysTable {
   rotated_at: NullableTimestamp;
   /** The key that created this one through /v1/tenant/api-keys; null: registration or a human. */
   created_by_key_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Key policy (migrations/0009). */
+  budget_usd: ColumnType<number | null, number | null | undefined, number | null>;
+  budget_period: ColumnType<BudgetPeriod | null, BudgetPeriod | null | undefined, BudgetPeriod | null>;
+  allowed_models: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
 }
 
 export interface ClaimTokensTable {
@@ -148,6 +160,37 @@ export interface UsageEventsTable {
   latency_ms: number;
   status: number;
   created_at: Timestamp;
+  cost_usd: ColumnType<number, number | undefined, number>;
+  /** False when the model had no price: counted as 0 and flagged in the digest. */
+  priced: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
+/**
+ * usage_daily / usage_hourly (migrations/0010): usage_events summed per tenant, UTC day (hour),
+ * key (the nil uuid for keyless events) and model; the meter upserts them with each batch. Sums
+ * are bigint: read them cast to float8 (node-postgres answers a bigint as a string).
+ */
+interface UsageRollupColumns {
+  tenant_id: string;
+  key_id: string;
+  model: string;
+  requests: ColumnType<string, number | string, number | string>;
+  errors: ColumnType<string, number | string, number | string>;
+  prompt_tokens: ColumnType<string, number | string, number | string>;
+  completion_tokens: ColumnType<string, number | string, number | string>;
+  cost_usd: number;
+  /** Events whose model had no price (counted as 0 USD). */
+  unpriced: ColumnType<string, number | string, number | string>;
+}
+
+export interface UsageDailyTable extends UsageRollupColumns {
+  /** The UTC day, written as YYYY-MM-DD; the drivers read a date back as a local-time Date, so reads select to_char(day, 'YYYY-MM-DD'). */
+  day: ColumnType<Date, string, string>;
+}
+
+export interface UsageHourlyTable extends UsageRollupColumns {
+  /** The UTC hour's start. */
+  hour: Timestamp;
 }
 
 // jsonb columns: written as JSON text, read back parsed (the driver parses jsonb).
@@ -221,6 +264,8 @@ export interface DB {
   server_secrets: ServerSecretsTable;
   event_deliveries: EventDeliveriesTable;
   usage_events: UsageEventsTable;
+  usage_daily: UsageDailyTable;
+  usage_hourly: UsageHourlyTable;
   proposals: ProposalsTable;
   audit_events: AuditEventsTable;
 }

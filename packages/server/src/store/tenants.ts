@@ -1,7 +1,7 @@
-import { sql } from "kysely";
+import { sql, type Updateable } from "kysely";
 import type { Tx } from "./db.js";
 import { afterCursor, cursorColumn, type Page } from "./pagination.js";
-import type { NewTenant, TenantStatus } from "./schema.js";
+import type { NewTenant, TenantStatus, TenantsTable } from "./schema.js";
 
 export const TENANT_SUMMARY = ["id", "slug", "name", "status"] as const;
 
@@ -107,4 +107,20 @@ export async function apiKeyCounts(tx: Tx, tenantId: string) {
     .where("tenant_id", "=", tenantId)
     .executeTakeFirstOrThrow();
   return row;
+}
+
+const SETTINGS = ["rate_limit_rpm", "budget_usd", "budget_period", "allowed_models", "max_key_lifetime_days"] as const;
+
+/** The tenant's governance settings (migrations/0009), of the transaction's tenant. */
+export function findTenantSettings(tx: Tx, id: string) {
+  return tx.selectFrom("tenants").select(SETTINGS).where("id", "=", id).executeTakeFirst();
+}
+
+/** Locked for a change: concurrent updates apply one after the other, each seeing the last. */
+export function lockTenantSettings(tx: Tx, id: string) {
+  return tx.selectFrom("tenants").select(SETTINGS).where("id", "=", id).forUpdate().executeTakeFirst();
+}
+
+export function updateTenantSettings(tx: Tx, id: string, changes: Pick<Updateable<TenantsTable>, (typeof SETTINGS)[number]>) {
+  return tx.updateTable("tenants").set(changes).where("id", "=", id).returning(SETTINGS).executeTakeFirstOrThrow();
 }

@@ -297,31 +297,19 @@ describe.each(ENGINES)("admin API on %s", (engine) => {
           .execute(),
       );
       const busy = await registerTenant(server, { active: true, name: "Busy Lab" });
-      await server.deps.db.asPlatform((tx) =>
-        tx
-          .insertInto("usage_events")
-          .values([
-            {
-              tenant_id: busy.tenantId,
-              key_id: busy.keyId,
-              model: "echo",
-              prompt_tokens: 10,
-              completion_tokens: 5,
-              latency_ms: 1,
-              status: 200,
-            },
-            {
-              tenant_id: busy.tenantId,
-              key_id: busy.keyId,
-              model: "echo",
-              prompt_tokens: 1,
-              completion_tokens: 0,
-              latency_ms: 1,
-              status: 500,
-            },
-          ])
-          .execute(),
-      );
+      // Through the meter, which keeps the rollups the digest reads.
+      const event = {
+        tenantId: busy.tenantId,
+        keyId: busy.keyId,
+        model: "echo",
+        latencyMs: 1,
+        createdAt: new Date(),
+        costUsd: 0,
+        priced: true,
+      };
+      server.deps.meter.record({ ...event, promptTokens: 10, completionTokens: 5, status: 200 });
+      server.deps.meter.record({ ...event, promptTokens: 1, completionTokens: 0, status: 500 });
+      await server.deps.meter.flush();
       const res = await server.request("/v1/admin/digest?window=24h", { token: admin });
       expect(res.status).toBe(200);
       const d = res.body;

@@ -35,6 +35,28 @@ describe.each(caches)("SharedCache (%s)", (_, make) => {
     expect(await cache.get("once")).toBeNull();
   });
 
+  it("counters add atomically, read 0 when missing, and expire with their time to live", async () => {
+    expect(await cache.counters(["c:missing"])).toEqual([0]);
+    const results = await Promise.all(Array.from({ length: 50 }, () => cache.incrBy("c:spend", 7, 5_000)));
+    // Every increment saw its own total: no two concurrent charges read the same value.
+    expect(new Set(results).size).toBe(50);
+    expect(Math.max(...results)).toBe(350);
+    expect(await cache.counters(["c:spend", "c:missing"])).toEqual([350, 0]);
+    await cache.incrBy("c:short", 1, 150);
+    await sleep(300);
+    expect(await cache.counters(["c:short"])).toEqual([0]);
+  });
+
+  it("raiseCounter only ever raises a counter", async () => {
+    await cache.raiseCounter("c:raise", 100, 5_000);
+    expect(await cache.counters(["c:raise"])).toEqual([100]);
+    await cache.raiseCounter("c:raise", 40, 5_000);
+    expect(await cache.counters(["c:raise"])).toEqual([100]);
+    await cache.incrBy("c:raise", 5, 5_000);
+    await cache.raiseCounter("c:raise", 200, 5_000);
+    expect(await cache.counters(["c:raise"])).toEqual([200]);
+  });
+
   it("delivers published messages to subscribers", async () => {
     const received: string[] = [];
     await cache.subscribe(

@@ -24,7 +24,7 @@ describe("brainstormrouter keys: the tenant's API keys from an admin-role key", 
 
     const listed = await cli(["keys", "list"], env);
     expect(listed.code, listed.stderr).toBe(0);
-    expect(listed.stdout).toMatch(/^ID\s+NAME\s+PREFIX\s+ROLE\s+CREATED\s+EXPIRES\s+ROTATED\n/);
+    expect(listed.stdout).toMatch(/^ID\s+NAME\s+PREFIX\s+ROLE\s+CREATED\s+EXPIRES\s+ROTATED\s+SPEND\s+MODELS\n/);
     expect(listed.stdout).toMatch(new RegExp(`^${id}\\s+ci\\s+\\S+\\s+developer\\s`, "m"));
     expect(listed.stdout).toMatch(new RegExp(`^${tenant.keyId}\\s+.*\\sadmin\\s`, "m"));
     expect(listed.stdout).not.toContain(oldSecret);
@@ -59,6 +59,77 @@ describe("brainstormrouter keys: the tenant's API keys from an admin-role key", 
       revoked_at: expect.any(String),
       rotated_at: expect.any(String),
     });
+  });
+
+  it("limits: create with a budget, models, rpm and expiry; list shows spend and models; update clears with none/all", async () => {
+    const tenant = await registerTenant(server, { active: true });
+    const env = { BRAINSTORMROUTER_BASE_URL: server.url, BRAINSTORMROUTER_API_KEY: tenant.key };
+    expect(
+      (await server.request("/v1/tenant/settings", { method: "PATCH", token: tenant.key, body: { rate_limit_rpm: 100 } })).status,
+    ).toBe(200);
+    const expiresAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
+
+    const args = ["--budget", "5", "--budget-period", "daily", "--models", "echo*,gpt-4o", "--rpm", "60", "--expires-at", expiresAt];
+    const created = await cli(["keys", "create", "--name", "capped", ...args], env);
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toContain(`expires    ${expiresAt}\n`);
+    expect(created.stdout).toContain("limits     budget 0/5 USD daily, 60 rpm, models echo*,gpt-4o\n");
+    const id = /^created capped \(([^,]+), /m.exec(created.stdout)![1]!;
+
+    const listed = await cli(["keys", "list"], env);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toMatch(new RegExp(`^${id}\\s+capped\\s.*\\s0/5 USD daily\\s+echo\\*,gpt-4o$`, "m"));
+    expect(listed.stdout).toMatch(new RegExp(`^${tenant.keyId}\\s.*\\s-\\s+all$`, "m"));
+
+    const tooFast = await cli(["keys", "create", "--name", "fast", "--rpm", "101"], env);
+    expect(tooFast.code).toBe(1);
+    expect(tooFast.stderr).toMatch(/^error: .+ \[exceeds_tenant_policy\]/);
+
+    const rebudgeted = await cli(["keys", "update", id, "--budget", "2.5"], env);
+    expect(rebudgeted.code, rebudgeted.stderr).toBe(0);
+    expect(rebudgeted.stdout).toMatch(/; limits budget 0\/2\.5 USD daily, 60 rpm, models echo\*,gpt-4o\n$/);
+    const cleared = await cli(["keys", "update", id, "--budget", "none", "--models", "all", "--rpm", "none", "--json"], env);
+    expect(cleared.code, cleared.stderr).toBe(0);
+    expect(JSON.parse(cleared.stdout)).toMatchObject({
+      id,
+      name: "capped",
+      expires_at: expiresAt,
+      budget_usd: null,
+      budget_period: null,
+      allowed_models: null,
+      rate_limit_rpm: null,
+      spend_usd: null,
+    });
+    const human = await cli(["keys", "update", id, "--name", "open"], env);
+    expect(human.stdout).toMatch(/; limits none \(the tenant's settings apply\)\n$/);
+  });
+
+  it("limit mistakes exit 2 before any request", async () => {
+    const nowhere = { BRAINSTORMROUTER_BASE_URL: "http://127.0.0.1:9" };
+    const mistakes: [string[], RegExp][] = [
+      [
+        ["keys", "update", "k1"],
+        /^keys update needs --name, --expires-at, --budget, --budget-period, --models or --rpm\n\nusage: brainstormrouter keys update/,
+      ],
+      [["keys", "create", "--name", "x", "--budget", "free"], /^--budget must be a positive amount of USD \(or none\), not free/],
+      [["keys", "update", "k1", "--budget=-1"], /^--budget must be a positive amount/],
+      [["keys", "update", "k1", "--budget-period", "weekly"], /^--budget-period must be daily, monthly or lifetime, not weekly/],
+      [["keys", "update", "k1", "--rpm", "fast"], /^--rpm must be a whole number, not fast/],
+      [["keys", "create", "--name", "x", "--models", ","], /^--models takes comma-separated globs \(or all\)/],
+      [
+        ["keys", "create", "--name", "x", "--expires-in-days", "3", "--expires-at", "2030-01-01T00:00:00Z"],
+        /^give --expires-in-days or --expires-at, not both/,
+      ],
+    ];
+    for (const [args, message] of mistakes) {
+      const res = await cli(args, nowhere);
+      expect([args, res.code]).toEqual([args, 2]);
+      expect(res.stderr).toMatch(message);
+    }
+    const help = await cli(["keys", "update", "--help"], {});
+    for (const flag of ["--budget USD", "--budget-period P", "--models GLOBS", "--rpm N", "--expires-at ISO"])
+      expect(help.stdout).toContain(flag);
+    expect(help.stdout).toMatch(/none \(all for --models\) removes a limit/);
   });
 
   it("a developer key is refused with the API's 403 message", async () => {

@@ -22,6 +22,8 @@ describe.each(ENGINES)("usage metering against poisoned events on %s", (engine) 
       latencyMs: 1,
       status: 200,
       createdAt: new Date(),
+      costUsd: 0,
+      priced: true,
       ...event,
     });
 
@@ -108,8 +110,9 @@ describe.each(ENGINES)("usage metering against poisoned events on %s", (engine) 
     record(tenantId, { promptTokens: INT4_MAX, completionTokens: 1 });
     await server.deps.meter.flush();
 
-    const res = await server.request("/auth/usage?days=1", { token });
+    const today = new Date().toISOString().slice(0, 10);
+    const res = await server.request(`/auth/usage?from=${today}&to=${today}`, { token });
     expect(res.status).toBe(200);
-    expect(res.body.totals).toEqual({ requests: 2, errors: 0, prompt_tokens: 2 * INT4_MAX, completion_tokens: INT4_MAX + 1 });
+    expect(res.body.totals).toEqual({ requests: 2, errors: 0, prompt_tokens: 2 * INT4_MAX, completion_tokens: INT4_MAX + 1, cost_usd: 0 });
   });
 });

@@ -99,6 +99,8 @@ describe.each(ENGINES)("usage metering on %s", (engine) => {
         latencyMs: 1,
         status,
         createdAt: new Date(Date.now() - ageDays * day),
+        costUsd: 0,
+        priced: true,
       });
     event(tenantId, 0);
     event(tenantId, 0, 502);
@@ -107,15 +109,17 @@ describe.each(ENGINES)("usage metering on %s", (engine) => {
     event(other.tenantId, 0);
     await server.deps.meter.flush();
 
-    const res = await server.request("/auth/usage?days=7", { token });
-    expect(res.status).toBe(200);
-    expect(res.body.days).toHaveLength(7);
     const today = new Date().toISOString().slice(0, 10);
-    expect(res.body.days.at(-1)).toEqual({ date: today, requests: 2, errors: 1, prompt_tokens: 20, completion_tokens: 10 });
-    expect(res.body.days.filter((d: { requests: number }) => d.requests > 0)).toHaveLength(2);
-    expect(res.body.totals).toEqual({ requests: 3, errors: 1, prompt_tokens: 30, completion_tokens: 15 });
-    expect((await server.request("/auth/usage", { token })).body.days).toHaveLength(30);
-    expect((await server.request("/auth/usage?days=0", { token })).status).toBe(400);
+    const weekAgo = new Date(Date.now() - 6 * day).toISOString().slice(0, 10);
+    const res = await server.request(`/auth/usage?from=${weekAgo}`, { token });
+    expect(res.status).toBe(200);
+    expect(res.body.data).toHaveLength(7);
+    expect(res.body.data.at(-1)).toEqual({ day: today, requests: 2, errors: 1, prompt_tokens: 20, completion_tokens: 10, cost_usd: 0 });
+    expect(res.body.data.filter((d: { requests: number }) => d.requests > 0)).toHaveLength(2);
+    expect(res.body.totals).toEqual({ requests: 3, errors: 1, prompt_tokens: 30, completion_tokens: 15, cost_usd: 0 });
+    expect(res.body.next_cursor).toBeNull();
+    expect((await server.request("/auth/usage", { token })).body.data).toHaveLength(30);
+    expect((await server.request("/auth/usage?from=yesterday", { token })).status).toBe(400);
     expect((await server.request("/auth/usage")).status).toBe(401);
   });
 });

@@ -1,3 +1,4 @@
+import { ProviderRegistry } from "../../src/providers/registry.js";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.js";
 import { SseUsageTap } from "../../src/providers/sse-usage.js";
@@ -16,7 +17,41 @@ const errorOf = (providers: unknown) => {
 
 describe("BR_PROVIDERS", () => {
   it("defaults to the built-in echo provider", () => {
-    expect(loadConfig({}).BR_PROVIDERS).toEqual([{ type: "echo", name: "echo", models: ["echo"] }]);
+    expect(loadConfig({}).BR_PROVIDERS).toEqual([{ type: "echo", name: "echo", models: ["echo"], prices: {} }]);
+  });
+
+  it("takes prices per model of the provider, and refuses a price for a model it does not serve", () => {
+    const price = { input_per_mtok: 0.15, output_per_mtok: 0.6 };
+    const [p] = configWith([
+      {
+        type: "openai-compatible",
+        name: "openai",
+        base_url: "https://api.openai.com/v1",
+        models: ["gpt-4o-mini"],
+        prices: { "gpt-4o-mini": price },
+      },
+    ]).BR_PROVIDERS;
+    expect(p!.prices).toEqual({ "gpt-4o-mini": price });
+    expect(errorOf([{ type: "echo", prices: { other: price } }])).toMatch(
+      /^BR_PROVIDERS \[0\]\.prices\.other: .*not one of this provider's models/,
+    );
+    expect(errorOf([{ type: "echo", prices: { echo: { input_per_mtok: -1, output_per_mtok: 0 } } }])).toMatch(
+      /^BR_PROVIDERS \[0\]\.prices\.echo\.input_per_mtok: /,
+    );
+  });
+
+  it("prices echo at 0 unless priced, and leaves an openai-compatible model without a price unpriced", () => {
+    const registry = new ProviderRegistry(
+      configWith([
+        { type: "echo", models: ["echo", "echo-paid"], prices: { "echo-paid": { input_per_mtok: 1, output_per_mtok: 2 } } },
+        { type: "openai-compatible", name: "up", base_url: "http://up.test/v1", models: ["m"] },
+      ]).BR_PROVIDERS,
+    );
+    expect(registry.priceOf("echo")).toEqual({ input_per_mtok: 0, output_per_mtok: 0 });
+    expect(registry.priceOf("echo/echo-paid")).toEqual({ input_per_mtok: 1, output_per_mtok: 2 });
+    expect(registry.priceOf("m")).toBeNull();
+    expect(registry.priceOf("nope")).toBeUndefined();
+    void registry.close();
   });
 
   it("accepts OpenAI-compatible upstreams with defaults filled in", () => {

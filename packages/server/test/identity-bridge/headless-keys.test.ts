@@ -247,7 +247,7 @@ describe.each(ENGINES)("headless key management on %s", (engine) => {
     const { reg } = await ownedTenant(server);
     const dev = (await call(reg.key, KEYS, { body: { name: "dev" } })).body as { id: string; key: string };
     expect((await whoAmI(dev.key)).status).toBe(200);
-    for (const body of [{ rate_limit_rpm: 10 }, { role: "admin" }, {}, { name: "" }, { expires_at: "tomorrow" }]) {
+    for (const body of [{ scopes: ["all"] }, { rate_limit_rpm: 0 }, { role: "admin" }, {}, { name: "" }, { expires_at: "tomorrow" }]) {
       const res = await call(reg.key, `${KEYS}/${dev.id}`, { method: "PATCH", body });
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.body.error.code).toBe("validation_failed");

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_TOOLS } from "../../src/mcp/admin-tools.js";
 import { humanToken, registerTenant } from "../support/harness.js";
 import { ENGINES } from "../support/services.js";
+import { recordUsage } from "../support/usage-events.js";
 import { startLockstepServer, type LockstepServer } from "./fixtures.js";
 
 async function connect(server: LockstepServer, key: string): Promise<Client> {
@@ -110,6 +111,24 @@ describe.each(ENGINES)("MCP over Streamable HTTP on %s", (engine) => {
         status: "linked",
         tenant: { id: tenant.tenantId },
       });
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("a tenant's admin key reads its usage with br_get_usage, through the same service as GET /v1/tenant/usage", async () => {
+    const tenant = await registerTenant(server, { active: true });
+    recordUsage(server, tenant.tenantId, { keyId: tenant.keyId, model: "mcp-model", promptTokens: 3, completionTokens: 2, costUsd: 0.5 });
+    await server.deps.meter.flush();
+    const client = await connect(server, tenant.key);
+    try {
+      const byModel = await call(client, "br_get_usage", { group_by: "model" });
+      expect(byModel).toEqual((await server.request("/v1/tenant/usage?group_by=model", { token: tenant.key })).body);
+      expect(byModel.data).toEqual([{ model: "mcp-model", requests: 1, prompt_tokens: 3, completion_tokens: 2, cost_usd: 0.5, errors: 0 }]);
+      expect((await call(client, "br_get_usage")).data).toHaveLength(30);
+      const refused = await client.callTool({ name: "br_get_usage", arguments: { from: "2026-02-30" } });
+      expect(refused.isError).toBe(true);
+      expect(JSON.parse((refused.content as { text: string }[])[0]!.text)).toMatchObject({ error: { code: "validation_failed" } });
     } finally {
       await client.close();
     }

@@ -10,6 +10,7 @@ import type * as audit from "../../src/http/routes/audit.js";
 import type * as auth from "../../src/http/routes/auth.js";
 import type * as chat from "../../src/http/routes/chat.js";
 import type * as claims from "../../src/http/routes/claims.js";
+import type * as apiKeys from "../../src/http/routes/api-key-schemas.js";
 import type * as management from "../../src/http/routes/dashboard-management.js";
 import type * as devSignIn from "../../src/http/routes/dev-sign-in.js";
 import type * as embeddings from "../../src/http/routes/embeddings.js";
@@ -17,6 +18,7 @@ import type * as bridge from "../../src/http/routes/identity-bridge.js";
 import type * as models from "../../src/http/routes/models.js";
 import type * as register from "../../src/http/routes/register.js";
 import type * as tenant from "../../src/http/routes/tenant.js";
+import type * as settings from "../../src/http/routes/tenant-settings.js";
 import type * as usage from "../../src/http/routes/usage.js";
 
 /**
@@ -62,20 +64,33 @@ describe("TypeScript SDK return types are the routes' response schemas", () => {
   it("tenant.listAuditEvents", () => {
     expectTypeOf<Shape<Page<Client["tenant"]["listAuditEvents"]>>>().toEqualTypeOf<Shape<AuditEvents>>();
   });
+  it("tenant.settings", () => {
+    expectTypeOf<Shape<Returns<Client["tenant"]["settings"]>>>().toEqualTypeOf<Shape<Out<typeof settings.TenantSettings>>>();
+  });
+  it("tenant.updateSettings", () => {
+    expectTypeOf<Shape<Returns<Client["tenant"]["updateSettings"]>>>().toEqualTypeOf<Shape<Out<typeof settings.TenantSettings>>>();
+  });
+  it("tenant.usage", () => {
+    expectTypeOf<Shape<Returns<Client["tenant"]["usage"]>>>().toEqualTypeOf<Shape<Out<typeof usage.Usage>>>();
+    // group_by picks the row type.
+    expectTypeOf<Awaited<ReturnType<typeof client.tenant.usage<{ group_by: "key" }>>>["data"][number]>().toEqualTypeOf<
+      Out<typeof usage.UsageByKey>
+    >();
+  });
   it("tenant.listApiKeys", () => {
-    expectTypeOf<Shape<Page<Client["tenant"]["listApiKeys"]>>>().toEqualTypeOf<Shape<ListOf<typeof management.ApiKey>>>();
+    expectTypeOf<Shape<Page<Client["tenant"]["listApiKeys"]>>>().toEqualTypeOf<Shape<ListOf<typeof apiKeys.ApiKey>>>();
   });
   it("tenant.createApiKey", () => {
-    expectTypeOf<Shape<Returns<Client["tenant"]["createApiKey"]>>>().toEqualTypeOf<Shape<Out<typeof management.CreatedApiKey>>>();
+    expectTypeOf<Shape<Returns<Client["tenant"]["createApiKey"]>>>().toEqualTypeOf<Shape<Out<typeof apiKeys.CreatedApiKey>>>();
   });
   it("tenant.updateApiKey", () => {
-    expectTypeOf<Shape<Returns<Client["tenant"]["updateApiKey"]>>>().toEqualTypeOf<Shape<Out<typeof management.ApiKey>>>();
+    expectTypeOf<Shape<Returns<Client["tenant"]["updateApiKey"]>>>().toEqualTypeOf<Shape<Out<typeof apiKeys.ApiKey>>>();
   });
   it("tenant.revokeApiKey", () => {
-    expectTypeOf<Shape<Returns<Client["tenant"]["revokeApiKey"]>>>().toEqualTypeOf<Shape<Out<typeof management.ApiKey>>>();
+    expectTypeOf<Shape<Returns<Client["tenant"]["revokeApiKey"]>>>().toEqualTypeOf<Shape<Out<typeof apiKeys.ApiKey>>>();
   });
   it("tenant.rotateApiKey", () => {
-    expectTypeOf<Shape<Returns<Client["tenant"]["rotateApiKey"]>>>().toEqualTypeOf<Shape<Out<typeof management.CreatedApiKey>>>();
+    expectTypeOf<Shape<Returns<Client["tenant"]["rotateApiKey"]>>>().toEqualTypeOf<Shape<Out<typeof apiKeys.CreatedApiKey>>>();
   });
 
   it("admin.listTenants", () => {
@@ -184,19 +199,19 @@ describe("TypeScript SDK return types are the routes' response schemas", () => {
     expectTypeOf<Shape<Returns<Client["auth"]["devSignIn"]>>>().toEqualTypeOf<Shape<Out<typeof devSignIn.SignInResponse>>>();
   });
   it("auth.apiKeys.list", () => {
-    expectTypeOf<Shape<Page<Client["auth"]["apiKeys"]["list"]>>>().toEqualTypeOf<Shape<ListOf<typeof management.ApiKey>>>();
+    expectTypeOf<Shape<Page<Client["auth"]["apiKeys"]["list"]>>>().toEqualTypeOf<Shape<ListOf<typeof apiKeys.ApiKey>>>();
   });
   it("auth.apiKeys.create", () => {
-    expectTypeOf<Shape<Returns<Client["auth"]["apiKeys"]["create"]>>>().toEqualTypeOf<Shape<Out<typeof management.CreatedApiKey>>>();
+    expectTypeOf<Shape<Returns<Client["auth"]["apiKeys"]["create"]>>>().toEqualTypeOf<Shape<Out<typeof apiKeys.CreatedApiKey>>>();
   });
   it("auth.apiKeys.update", () => {
-    expectTypeOf<Shape<Returns<Client["auth"]["apiKeys"]["update"]>>>().toEqualTypeOf<Shape<Out<typeof management.ApiKey>>>();
+    expectTypeOf<Shape<Returns<Client["auth"]["apiKeys"]["update"]>>>().toEqualTypeOf<Shape<Out<typeof apiKeys.ApiKey>>>();
   });
   it("auth.apiKeys.rotate", () => {
-    expectTypeOf<Shape<Returns<Client["auth"]["apiKeys"]["rotate"]>>>().toEqualTypeOf<Shape<Out<typeof management.CreatedApiKey>>>();
+    expectTypeOf<Shape<Returns<Client["auth"]["apiKeys"]["rotate"]>>>().toEqualTypeOf<Shape<Out<typeof apiKeys.CreatedApiKey>>>();
   });
   it("auth.apiKeys.revoke", () => {
-    expectTypeOf<Shape<Returns<Client["auth"]["apiKeys"]["revoke"]>>>().toEqualTypeOf<Shape<Out<typeof management.ApiKey>>>();
+    expectTypeOf<Shape<Returns<Client["auth"]["apiKeys"]["revoke"]>>>().toEqualTypeOf<Shape<Out<typeof apiKeys.ApiKey>>>();
   });
   it("auth.members.list", () => {
     expectTypeOf<Shape<Page<Client["auth"]["members"]["list"]>>>().toEqualTypeOf<Shape<ListOf<typeof management.Member>>>();
@@ -215,6 +230,14 @@ describe("TypeScript SDK return types are the routes' response schemas", () => {
   });
   it("auth.claimLinks.revoke", () => {
     expectTypeOf<Shape<Returns<Client["auth"]["claimLinks"]["revoke"]>>>().toEqualTypeOf<Shape<Out<typeof management.ClaimLinkSummary>>>();
+  });
+  it("auth.tenantSettings.retrieve", () => {
+    expectTypeOf<Shape<Returns<Client["auth"]["tenantSettings"]["retrieve"]>>>().toEqualTypeOf<
+      Shape<Out<typeof settings.TenantSettings>>
+    >();
+  });
+  it("auth.tenantSettings.update", () => {
+    expectTypeOf<Shape<Returns<Client["auth"]["tenantSettings"]["update"]>>>().toEqualTypeOf<Shape<Out<typeof settings.TenantSettings>>>();
   });
   it("auth.usage.retrieve", () => {
     expectTypeOf<Shape<Returns<Client["auth"]["usage"]["retrieve"]>>>().toEqualTypeOf<Shape<Out<typeof usage.Usage>>>();

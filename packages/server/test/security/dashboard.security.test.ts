@@ -3,6 +3,7 @@ import { human, joinAs } from "../identity-bridge/helpers.js";
 import type { Registered } from "../support/harness.js";
 import { runCommonRouteTests, tableState, type SecurityTenant, type SecurityWorld } from "../support/route-security.js";
 import { ENGINES } from "../support/services.js";
+import { expectNoMarks } from "./checks.js";
 import { useSecurityWorld } from "./world.js";
 
 /** The dashboard's management routes: a signed-in human acting in an active tenant (X-BR-Tenant-Id). */
@@ -130,7 +131,17 @@ describe.each(ENGINES)("dashboard routes: common security on %s", (engine) => {
     prepare: async (w) => ({ request: { params: { id: w.b.claimLinkId } }, code: "claim_link_not_found" }),
   });
 
-  runCommonRouteTests({ world, operationId: "auth.usage.retrieve", auth: "jwt" });
+  runCommonRouteTests({
+    world,
+    operationId: "auth.usage.retrieve",
+    auth: "jwt",
+    request: () => ({ query: { group_by: "model" } }),
+    control: (res, w) => {
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ data: expect.any(Array), totals: { requests: expect.any(Number) }, next_cursor: null });
+      expectNoMarks(res, w.b.marks);
+    },
+  });
 
   runCommonRouteTests({
     world,

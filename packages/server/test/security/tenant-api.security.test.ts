@@ -1,5 +1,6 @@
 import { describe, expect } from "vitest";
 import { registerTenant } from "../support/harness.js";
+import { expectNoMarks } from "./checks.js";
 import { runCommonRouteTests, tableState, type SecurityWorld } from "../support/route-security.js";
 import { ENGINES } from "../support/services.js";
 import { useSecurityWorld } from "./world.js";
@@ -24,6 +25,20 @@ describe.each(ENGINES)("API-key routes: common security on %s", (engine) => {
   };
   /** The registration key of a tenant nobody has claimed: it acts for the owner. */
   const unclaimedRegistrationKey = async (w: SecurityWorld) => (await registerTenant(w.server, { active: true })).key;
+
+  // Usage analytics (DESIGN.md §10): admin-role keys only; tenant B's usage never shows.
+  runCommonRouteTests({
+    world,
+    operationId: "tenant.usage",
+    auth: "api_key",
+    request: () => ({ query: { group_by: "key" } }),
+    roles: [{ as: "developer", code: "insufficient_role" }],
+    control: (res, w) => {
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ data: expect.any(Array), totals: { requests: expect.any(Number) }, next_cursor: null });
+      expectNoMarks(res, w.b.marks);
+    },
+  });
 
   // Headless key management (DESIGN.md §10): admin-role keys only.
   runCommonRouteTests({

@@ -9,7 +9,7 @@ export const keyRecord = (keyId: string, tenantId: string): KeyRecord => ({
   tenantId,
   userId: null,
   role: "admin",
-  rateLimitRpm: null,
+  policy: { budgets: [], models: null, rateLimitRpm: null },
   expiresAt: null,
   revokedAt: null,
   secretExpiresAt: null,

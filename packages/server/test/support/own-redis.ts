@@ -25,8 +25,9 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startOwnRedis(): Promise<OwnRedis> {
-  const port = await freePort();
+/** `port`: the port of one killed earlier, to bring "the same" Redis back, empty. */
+export async function startOwnRedis(port?: number): Promise<OwnRedis> {
+  port ??= await freePort();
   const child: ChildProcess = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
     stdio: ["ignore", "pipe", "inherit"],
   });

@@ -1,6 +1,7 @@
 import type { Deps } from "../../deps.js";
 import type { KeyRecord } from "./key-cache.js";
 import { AppError } from "../../errors/index.js";
+import { compilePolicy } from "../../governance/policy.js";
 import { API_KEY_PREFIX, isWellFormed, safeEqual, sha256 } from "../../lib/tokens.js";
 import { guessWithinBudgets } from "../../limits/failure-budget.js";
 import { lookupApiKey } from "../../store/api-keys.js";
@@ -94,7 +95,7 @@ async function coldLookup(deps: AuthDeps, hash: string, address: () => string): 
 }
 
 async function loadRecord(deps: AuthDeps, hash: string): Promise<KeyRecord | null> {
-  const row = await deps.db.asApp((tx) => lookupApiKey(tx, hash));
+  const row = await lookupApiKey(deps.db, hash);
   return row
     ? {
         keyId: row.key_id,
@@ -106,7 +107,22 @@ async function loadRecord(deps: AuthDeps, hash: string): Promise<KeyRecord | nul
         tenantId: row.tenant_id,
         userId: row.user_id,
         role: row.role,
-        rateLimitRpm: row.rate_limit_rpm,
+        policy: compilePolicy({
+          keyId: row.key_id,
+          tenantId: row.tenant_id,
+          key: {
+            budgetUsd: row.budget_usd,
+            budgetPeriod: row.budget_period,
+            allowedModels: row.allowed_models,
+            rateLimitRpm: row.rate_limit_rpm,
+          },
+          tenant: {
+            budgetUsd: row.tenant_budget_usd,
+            budgetPeriod: row.tenant_budget_period,
+            allowedModels: row.tenant_allowed_models,
+            rateLimitRpm: row.tenant_rate_limit_rpm,
+          },
+        }),
         expiresAt: row.expires_at?.getTime() ?? null,
         revokedAt: row.revoked_at?.getTime() ?? null,
         secretExpiresAt: row.secret_expires_at?.getTime() ?? null,

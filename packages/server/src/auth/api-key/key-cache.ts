@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import type { Logger } from "pino";
 import type { SharedCache } from "../../cache/interface.js";
+import type { KeyPolicy } from "../../governance/policy.js";
 import type { PlatformRole, TenantStatus, UserRole } from "../../store/schema.js";
 
 export interface KeyRecord {
@@ -13,7 +14,8 @@ export interface KeyRecord {
   tenantId: string;
   userId: string | null;
   role: UserRole;
-  rateLimitRpm: number | null;
+  /** Budgets, model access and requests per minute, the key's and its tenant's together. */
+  policy: KeyPolicy;
   expiresAt: number | null;
   revokedAt: number | null;
   /**

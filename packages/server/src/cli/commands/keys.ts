@@ -1,12 +1,14 @@
 import type { ApiKey, CreatedApiKey, CursorPage } from "brainstormrouter";
 import { HELP } from "../help.js";
 import type { CliContext } from "../io.js";
+import { describeLimits, LIMIT_FLAGS, limitParams, spendCell } from "../limits.js";
 import { CLIENT_FLAGS, clientFrom, parse, printJson, printTable, UsageError } from "../output.js";
 
 const USAGE = HELP.keys!;
 
 const OPTIONS = {
   ...CLIENT_FLAGS,
+  ...LIMIT_FLAGS,
   limit: { type: "string" },
   cursor: { type: "string" },
   name: { type: "string" },
@@ -18,7 +20,7 @@ const OPTIONS = {
 
 type Values = ReturnType<typeof parse<typeof OPTIONS>>["values"];
 
-const KEY_COLUMNS = ["id", "name", "prefix", "role", "created", "expires", "rotated"];
+const KEY_COLUMNS = ["id", "name", "prefix", "role", "created", "expires", "rotated", "spend", "models"];
 
 /** The tenant's API keys (admin-role keys): list, create, update, rotate, revoke. */
 export async function keys(ctx: CliContext, args: string[]): Promise<number> {
@@ -45,24 +47,31 @@ export async function keys(ctx: CliContext, args: string[]): Promise<number> {
     const role = values.role;
     if (role !== undefined && role !== "admin" && role !== "developer") throw new UsageError("--role must be admin or developer", usage);
     const days = wholeNumber(values, "expires-in-days", usage);
+    if (days !== undefined && values["expires-at"] !== undefined) {
+      throw new UsageError("give --expires-in-days or --expires-at, not both", usage);
+    }
+    const limits = limitParams(values, usage);
     const client = await clientFrom(ctx, values, usage);
     const created = await client.tenant.createApiKey({
       name: values.name,
       ...(role ? { role } : {}),
       ...(days !== undefined ? { expires_in_days: days } : {}),
+      ...expiry(values),
+      ...limits,
     });
     return showSecret(ctx, values, created, "created");
   }
   if (command === "update") {
     const keyId = needId();
-    const expiresAt = values["expires-at"];
-    if (values.name === undefined && expiresAt === undefined) throw new UsageError("keys update needs --name or --expires-at", usage);
+    const changes = { ...(values.name !== undefined ? { name: values.name } : {}), ...expiry(values), ...limitParams(values, usage) };
+    if (Object.keys(changes).length === 0) {
+      throw new UsageError("keys update needs --name, --expires-at, --budget, --budget-period, --models or --rpm", usage);
+    }
     const client = await clientFrom(ctx, values, usage);
-    const updated = await client.tenant.updateApiKey(keyId, {
-      ...(values.name !== undefined ? { name: values.name } : {}),
-      ...(expiresAt !== undefined ? { expires_at: expiresAt === "none" ? null : expiresAt } : {}),
-    });
-    return show(ctx, values, updated, () => ctx.stdout.write(`updated ${describe(updated)}; expires ${updated.expires_at ?? "never"}\n`));
+    const updated = await client.tenant.updateApiKey(keyId, changes);
+    return show(ctx, values, updated, () =>
+      ctx.stdout.write(`updated ${describe(updated)}; expires ${updated.expires_at ?? "never"}; limits ${describeLimits(updated)}\n`),
+    );
   }
   if (command === "rotate") {
     const keyId = needId();
@@ -85,6 +94,12 @@ function wholeNumber(values: Values, flag: "limit" | "expires-in-days" | "grace-
   return n;
 }
 
+/** --expires-at ISO, or none: never expires. */
+const expiry = (values: Values) => {
+  const at = values["expires-at"];
+  return at === undefined ? {} : { expires_at: at === "none" ? null : at };
+};
+
 const describe = (key: ApiKey) => `${key.name} (${key.id}, ${key.prefix}…, ${key.role})`;
 
 function show(ctx: CliContext, values: Values, result: unknown, human: () => void): number {
@@ -104,6 +119,8 @@ function showPage(ctx: CliContext, values: Values, page: CursorPage<ApiKey>): nu
       created: k.created_at,
       expires: k.expires_at,
       rotated: k.rotated_at,
+      spend: spendCell(k),
+      models: k.allowed_models?.join(",") ?? "all",
     }));
     printTable(ctx, rows, KEY_COLUMNS);
     if (page.nextCursor) ctx.stdout.write(`more: add --cursor ${page.nextCursor}\n`);
@@ -114,7 +131,7 @@ function showPage(ctx: CliContext, values: Values, page: CursorPage<ApiKey>): nu
 function showSecret(ctx: CliContext, values: Values, key: CreatedApiKey, what: "created" | "rotated"): number {
   return show(ctx, values, key, () => {
     const lines = [`${what} ${describe(key)}`, `api key    ${key.key}`, "           shown once: store it now, it cannot be shown again"];
-    if (what === "created") lines.push(`expires    ${key.expires_at ?? "never"}`);
+    if (what === "created") lines.push(`expires    ${key.expires_at ?? "never"}`, `limits     ${describeLimits(key)}`);
     else {
       const old = key.previous_secret_expires_at;
       lines.push(`old secret ${old ? `stops working at ${old}` : "stopped working"}; then it answers 401 api_key_rotated`);

@@ -12,7 +12,7 @@ export function bearerToken(header: string | undefined): string | undefined {
 
 /**
  * `/v1/*` authentication: `Authorization: Bearer br_live_…`, then the key's own requests per
- * minute (`api_keys.rate_limit_rpm`, from the cached record; with Redis the budget is shared by
+ * minute (the key's `rate_limit_rpm` capped by the tenant's, from the cached record; with Redis the budget is shared by
  * every instance). One middleware rather than two: every keyed route needs both, and each layer
  * costs the hot path a few microseconds. With `role: "admin"`, keys of the developer role are
  * refused (claim links, device authorization).
@@ -25,8 +25,9 @@ export function apiKeyAuth(deps: Deps, options: { role?: "admin" } = {}) {
     if (options.role === "admin" && actor.role !== "admin") {
       throw new AppError("insufficient_role");
     }
-    if (record.rateLimitRpm !== null && record.rateLimitRpm > 0) {
-      await deps.limits.limiter({ name: "key-rpm", points: record.rateLimitRpm, durationSeconds: 60 }).consume(record.keyId);
+    const rpm = record.policy.rateLimitRpm;
+    if (rpm !== null && rpm > 0) {
+      await deps.limits.limiter({ name: "key-rpm", points: rpm, durationSeconds: 60 }).consume(record.keyId);
     }
     c.set("actor", actor);
     c.set("apiKey", record);

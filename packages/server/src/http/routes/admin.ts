@@ -6,6 +6,7 @@ import { approveTenant, getTenant, listTenants, rejectTenant, suspendTenant } fr
 import type { App } from "../context.js";
 import { platformAccess } from "../middleware/platform-admin.js";
 import { apiKeySecurity, displayString, errorResponses, jsonBody, jsonContent, jwtSecurity } from "../openapi.js";
+import { BudgetPeriod } from "./api-key-schemas.js";
 
 const TenantStatus = z.enum(["pending", "active", "rejected", "suspended"]);
 const adminSecurity = [...apiKeySecurity, ...jwtSecurity];
@@ -129,6 +130,35 @@ export const Digest = z
         z.object({ id: z.uuid(), slug: z.string(), name: z.string(), requests: z.number().int(), tokens: z.number().int() }),
       ),
     }),
+    unpriced: z
+      .object({ requests: z.number().int(), models: z.array(z.string()) })
+      .openapi({ description: "Requests in the window to models without a price (counted as 0 USD), and those models" }),
+    budgets: z
+      .object({
+        tenants_over: z.array(
+          z.object({
+            tenant_id: z.uuid(),
+            slug: z.string(),
+            budget_usd: z.number(),
+            budget_period: BudgetPeriod,
+            spend_usd: z.number(),
+          }),
+        ),
+        keys_over: z.array(
+          z.object({
+            key_id: z.uuid(),
+            tenant_id: z.uuid(),
+            name: z.string(),
+            budget_usd: z.number(),
+            budget_period: BudgetPeriod,
+            spend_usd: z.number(),
+          }),
+        ),
+      })
+      .openapi({
+        description:
+          "Tenants and live keys whose spend in their current period (UTC) has reached their budget; at most 50 of each, the furthest over first",
+      }),
     invite_redemptions: z.number().int(),
     notifications: z.object({
       delivered: z.number().int(),

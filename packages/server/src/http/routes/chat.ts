@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { Deps } from "../../deps.js";
 import { type ChatContext, createChatCompletion } from "../../services/chat.js";
+import { clientGone } from "../client-gone.js";
 import type { App, AppEnv } from "../context.js";
 import { apiKeyAuth } from "../middleware/api-key-auth.js";
 import { apiKeySecurity, errorResponses, jsonBody } from "../openapi.js";
@@ -137,8 +138,9 @@ export const markStart = createMiddleware<AppEnv>(async function markStartMiddle
 /** What a proxied call needs from its request: ids for the upstream, the client's abort, the start. */
 export const upstreamContext = (c: Context<AppEnv>): ChatContext => ({
   requestId: c.get("requestId"),
-  signal: c.req.raw.signal,
+  signal: clientGone(c),
   startedAt: c.get("startedAt"),
+  policy: c.get("apiKey").policy,
 });
 
 export function registerChatRoutes(app: App, deps: Deps) {

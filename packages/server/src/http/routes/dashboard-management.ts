@@ -7,9 +7,17 @@ import {
   listTenantApiKeys,
   revokeTenantApiKey,
   rotateTenantApiKey,
-  ROTATION_GRACE,
   updateTenantApiKey,
 } from "../../services/tenant-api-keys.js";
+import {
+  ApiKey,
+  ApiKeyList,
+  CreateApiKeyRequest,
+  CreatedApiKey,
+  ROTATE_DESCRIPTION,
+  RotateApiKeyRequest,
+  UpdateApiKeyRequest,
+} from "./api-key-schemas.js";
 import type { App } from "../context.js";
 import { jwtAuth, tenantContext } from "../middleware/jwt-auth.js";
 import { displayString, errorResponses, jsonBody, jsonContent, jwtSecurity, MembershipRole, TenantIdHeader } from "../openapi.js";
@@ -35,71 +43,6 @@ export const Member = z
   .openapi("Member");
 const UpdateMemberRequest = z.strictObject({ role: MembershipRole }).openapi("UpdateMemberRequest");
 export const DeletedMember = z.object({ id: z.uuid(), deleted: z.literal(true) }).openapi("DeletedMember");
-
-export const ApiKey = z
-  .object({
-    id: z.uuid(),
-    name: z.string(),
-    prefix: z.string(),
-    role: z.enum(["admin", "developer"]),
-    user_id: z.uuid().nullable(),
-    created_at: z.string(),
-    last_used_at: z.string().nullable(),
-    expires_at: z.string().nullable(),
-    revoked_at: z.string().nullable(),
-    platform_role: z
-      .enum(["admin", "proposer"])
-      .nullable()
-      .openapi({ description: "Platform power the key was minted with (platform_admin / platform_proposer); null: a plain tenant key" }),
-    rotated_at: z.string().nullable().openapi({ description: "Last rotation; null: never rotated" }),
-    previous_secret_expires_at: z.string().nullable().openapi({
-      description:
-        "When the secret the last rotation replaced stops (or stopped) working; after it, that secret answers 401 api_key_rotated",
-    }),
-  })
-  .openapi("ApiKey");
-export const ApiKeyList = list(ApiKey, "ApiKeyList");
-export const CreatedApiKey = ApiKey.extend({ key: z.string().openapi({ description: "br_live_… key, shown this once." }) }).openapi(
-  "CreatedApiKey",
-);
-export const CreateApiKeyRequest = z
-  .strictObject({
-    name: displayString(100),
-    role: z
-      .enum(["admin", "developer"])
-      .default("developer")
-      .openapi({ description: "admin keys: owners on the dashboard, admin-role keys on /v1." }),
-    expires_in_days: z.number().int().min(1).max(365).optional(),
-    platform_admin: z.boolean().optional().openapi({ description: "Mint a platform-admin key (for MCP); platform admins only" }),
-    platform_proposer: z
-      .boolean()
-      .optional()
-      .openapi({ description: "Mint a key that may read the admin API, dry-run and propose; platform admins and proposers only" }),
-  })
-  .openapi("CreateApiKeyRequest");
-export const UpdateApiKeyRequest = z
-  .strictObject({
-    name: displayString(100).optional(),
-    expires_at: z.iso.datetime({ offset: true }).nullable().optional().openapi({ description: "A future date-time; null: never expires." }),
-  })
-  .refine((b) => b.name !== undefined || b.expires_at !== undefined, { message: "name or expires_at is required" })
-  .openapi("UpdateApiKeyRequest");
-export const RotateApiKeyRequest = z
-  .strictObject({
-    grace_seconds: z
-      .number()
-      .int()
-      .min(ROTATION_GRACE.min)
-      .max(ROTATION_GRACE.max)
-      .optional()
-      .openapi({ description: `How long the old secret keeps working (default ${ROTATION_GRACE.default}; 0: it stops at once).` }),
-  })
-  .openapi("RotateApiKeyRequest");
-/** One text for both rotate routes. */
-export const ROTATE_DESCRIPTION =
-  "A new secret under the same key id, shown this once. The old secret keeps working for grace_seconds, then answers 401 " +
-  "api_key_rotated on every instance. Rotating again during a grace ends the previous old secret at once: a key has at most two " +
-  "live secrets. Rotating a key needs the power to create it (its role, its platform power).";
 
 export const ClaimLinkSummary = z
   .object({
@@ -201,7 +144,7 @@ export function registerDashboardManagement(app: App, deps: Deps) {
       path: "/auth/api-keys/{id}",
       operationId: "auth.apiKeys.update",
       tags: ["Dashboard"],
-      summary: "Rename an API key or change its expiry (owners and admins)",
+      summary: "Rename an API key or change its policy: expiry, rpm, budget, allowed models (owners and admins)",
       request: { headers, params: IdParam, body: jsonBody(UpdateApiKeyRequest) },
       responses: { 200: jsonContent(ApiKey, "Updated"), ...errorResponses(400, 401, 403, 404, 409) },
     }),

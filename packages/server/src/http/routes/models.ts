@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
+import { allowedModels, assertModelAllowed } from "../../governance/admission.js";
 import type { App } from "../context.js";
 import { apiKeyAuth } from "../middleware/api-key-auth.js";
 import { apiKeySecurity, errorResponses, jsonContent } from "../openapi.js";
@@ -29,13 +30,18 @@ export function registerModelRoutes(app: App, deps: Deps) {
     summary: "Models this gateway routes",
     security: apiKeySecurity,
     middleware: [apiKeyAuth(deps)] as const,
-    responses: { 200: jsonContent(ModelList, "Every configured model"), ...errorResponses(401, 403, 429) },
+    responses: { 200: jsonContent(ModelList, "Every configured model the key may use"), ...errorResponses(401, 403, 429) },
   });
   app.openapi(list, (c) =>
     c.json(
       {
         object: "list" as const,
-        data: deps.providers.models().map((m) => ({ id: m.id, object: "model" as const, created, owned_by: m.owned_by })),
+        data: allowedModels(deps.providers, c.get("apiKey").policy.models).map((m) => ({
+          id: m.id,
+          object: "model" as const,
+          created,
+          owned_by: m.owned_by,
+        })),
       },
       200,
     ),
@@ -56,8 +62,10 @@ export function registerModelRoutes(app: App, deps: Deps) {
   app.openAPIRegistry.registerPath(retrieve);
   app.openapi({ ...retrieve, path: "/v1/models/{id{.+}}", hide: true, middleware: [apiKeyAuth(deps)] as const }, (c) => {
     const { id } = c.req.valid("param");
-    // An unknown id: 404 model_not_found, listing the models that are served.
+    // An unknown id: 404 model_not_found, listing the models that are served; one outside the
+    // key's allow-list: 403 model_not_allowed, as a chat completion would answer.
     const route = deps.providers.resolve(id);
+    assertModelAllowed(deps.providers, c.get("apiKey").policy, route);
     return c.json({ id, object: "model" as const, created, owned_by: route.provider.name }, 200);
   });
 }

@@ -15,12 +15,11 @@ import {
   ApiKeyList,
   CreateApiKeyRequest,
   CreatedApiKey,
-  IdParam,
-  ListQuery,
   ROTATE_DESCRIPTION,
   RotateApiKeyRequest,
   UpdateApiKeyRequest,
-} from "./dashboard-management.js";
+} from "./api-key-schemas.js";
+import { IdParam, ListQuery } from "./dashboard-management.js";
 
 /**
  * Headless key management (DESIGN.md §10): an agent manages its own tenant's keys with an
@@ -62,7 +61,7 @@ export function registerTenantApiKeys(app: App, deps: Deps) {
       method: "patch",
       path: "/v1/tenant/api-keys/{id}",
       operationId: "tenant.updateApiKey",
-      summary: "Rename an API key or change its expiry",
+      summary: "Rename an API key or change its policy: expiry, rpm, budget, allowed models",
       request: { params: IdParam, body: jsonBody(UpdateApiKeyRequest) },
       responses: { 200: jsonContent(ApiKey, "Updated"), ...errorResponses(400, 401, 403, 404, 409, 429) },
     }),

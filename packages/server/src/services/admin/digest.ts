@@ -4,11 +4,14 @@ import {
   decisionsSince,
   deliveriesSince,
   inviteRedemptionsSince,
+  keysOverBudget,
   oldestPending,
   signupsSince,
   tenantsByStatus,
+  tenantsOverBudget,
   usageSince,
 } from "../../store/digest.js";
+import { periodWindow } from "../../governance/budget-period.js";
 import { proposalFigures } from "../../store/proposals.js";
 import type { Actor } from "../actor.js";
 import { assertPlatformReader } from "./access.js";
@@ -17,6 +20,9 @@ export const DIGEST_WINDOWS = { "24h": 24, "7d": 7 * 24, "30d": 30 * 24 } as con
 export type DigestWindow = keyof typeof DIGEST_WINDOWS;
 
 const HOUR_MS = 3_600_000;
+/** Scopes over budget listed per kind; the highlight counts what it lists. */
+const OVER_BUDGET_LISTED = 50;
+const usd = (x: number) => `$${x.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 const n = (x: number) => x.toLocaleString("en-US");
 const plural = (count: number, one: string, many = `${one}s`) => `${n(count)} ${count === 1 ? one : many}`;
 const age = (hours: number) => (hours < 48 ? `${Math.floor(hours)} h` : `${Math.floor(hours / 24)} days`);
@@ -28,7 +34,10 @@ const age = (hours: number) => (hours < 48 ? `${Math.floor(hours)} h` : `${Math.
 export async function digest(deps: Pick<Deps, "db">, actor: Actor, input: { window?: DigestWindow | undefined }, now = new Date()) {
   assertPlatformReader(actor);
   const window = input.window ?? "24h";
-  const since = new Date(now.getTime() - DIGEST_WINDOWS[window] * HOUR_MS);
+  // From an hour boundary, so the usage rollups answer exactly (decisions.md #131): the window
+  // covers at least its nominal length, and less than an hour more.
+  const since = new Date(Math.floor((now.getTime() - DIGEST_WINDOWS[window] * HOUR_MS) / HOUR_MS) * HOUR_MS);
+  const days = { today: periodWindow("daily", now.getTime()).startDay!, monthStart: periodWindow("monthly", now.getTime()).startDay! };
   const facts = await deps.db.asPlatform(async (tx) => ({
     byStatus: await tenantsByStatus(tx),
     signups: await signupsSince(tx, since),
@@ -39,6 +48,8 @@ export async function digest(deps: Pick<Deps, "db">, actor: Actor, input: { wind
     redemptions: await inviteRedemptionsSince(tx, since),
     deliveries: await deliveriesSince(tx, since),
     proposals: await proposalFigures(tx, since),
+    tenantsOver: await tenantsOverBudget(tx, days, OVER_BUDGET_LISTED),
+    keysOver: await keysOverBudget(tx, days, OVER_BUDGET_LISTED),
   }));
   const result = shape(facts, window, since, now);
   return { ...result, highlights: highlights(result) };
@@ -54,6 +65,8 @@ type RawFacts = {
   redemptions: number;
   deliveries: Awaited<ReturnType<typeof deliveriesSince>>;
   proposals: Awaited<ReturnType<typeof proposalFigures>>;
+  tenantsOver: Awaited<ReturnType<typeof tenantsOverBudget>>;
+  keysOver: Awaited<ReturnType<typeof keysOverBudget>>;
 };
 
 function shape(facts: RawFacts, window: DigestWindow, since: Date, now: Date) {
@@ -69,7 +82,7 @@ function shape(facts: RawFacts, window: DigestWindow, since: Date, now: Date) {
     else delivered += d.n;
   }
   const oldestHours = facts.oldest ? (now.getTime() - facts.oldest.created_at.getTime()) / HOUR_MS : null;
-  const { totals, top } = facts.usage;
+  const { totals, top, unpriced } = facts.usage;
   return {
     window,
     since: since.toISOString(),
@@ -97,6 +110,8 @@ function shape(facts: RawFacts, window: DigestWindow, since: Date, now: Date) {
       total_tokens: Number(totals.prompt_tokens) + Number(totals.completion_tokens),
       top_tenants: top.map((t) => ({ id: t.id, slug: t.slug, name: t.name, requests: t.requests, tokens: Number(t.tokens) })),
     },
+    unpriced: { requests: unpriced.reduce((sum, m) => sum + m.requests, 0), models: unpriced.map((m) => m.model) },
+    budgets: { tenants_over: facts.tenantsOver, keys_over: facts.keysOver },
     invite_redemptions: facts.redemptions,
     notifications: { delivered, pending: pendingDeliveries, failed, failed_by_subscriber: failedBySubscriber },
     failed_notifications: failed,
@@ -126,6 +141,21 @@ function highlights(d: DigestFacts): string[] {
       `${plural(d.proposals.open, "proposal")} waiting for your decision, oldest ${age(d.proposals.oldest_open_hours ?? 0)}: GET /v1/admin/proposals?status=open.`,
     );
   }
+  const { tenants_over: tenantsOver, keys_over: keysOver } = d.budgets;
+  if (tenantsOver.length + keysOver.length > 0) {
+    const spend = (s: { spend_usd: number; budget_usd: number; budget_period: string }) =>
+      `${usd(s.spend_usd)} of ${usd(s.budget_usd)} ${s.budget_period}`;
+    const parts: string[] = [];
+    if (tenantsOver.length > 0) {
+      const named = tenantsOver.slice(0, 3).map((t) => `${t.slug} ${spend(t)}`);
+      parts.push(`${plural(tenantsOver.length, "tenant")} (${named.join(", ")})`);
+    }
+    if (keysOver.length > 0) {
+      const named = keysOver.slice(0, 3).map((k) => `${k.name} ${spend(k)}`);
+      parts.push(`${plural(keysOver.length, "API key")} (${named.join(", ")})`);
+    }
+    out.push(`At or over budget this period: ${parts.join("; ")}; their requests are refused with budget_exceeded.`);
+  }
   if (d.failed_notifications > 0) {
     const which = Object.entries(d.notifications.failed_by_subscriber)
       .map(([s, c]) => `${s}: ${c}`)
@@ -148,6 +178,11 @@ function highlights(d: DigestFacts): string[] {
     const errors = d.usage.errors ? `, ${n(d.usage.errors)} failed (${Math.round((d.usage.errors / d.usage.requests) * 100)}%)` : "";
     const topText = leader ? `; busiest tenant ${leader.name} with ${plural(leader.requests, "request")}` : "";
     out.push(`${plural(d.usage.requests, "request")} and ${plural(d.usage.total_tokens, "token")} in ${span}${errors}${topText}.`);
+  }
+  if (d.unpriced.requests > 0) {
+    out.push(
+      `${plural(d.unpriced.requests, "request")} in ${span} to models without a price (${d.unpriced.models.join(", ")}), counted as $0: add their prices to BR_PROVIDERS.`,
+    );
   }
   out.push(`${plural(d.tenants.by_status.active, "active tenant")} with ${plural(d.active_keys, "working API key")}.`);
   const { executed, declined, expired } = d.proposals;

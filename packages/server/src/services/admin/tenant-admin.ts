@@ -13,8 +13,9 @@ import {
   tenantMembers,
   transitionTenant,
 } from "../../store/tenants.js";
-import { dailyUsage } from "../../store/usage-events.js";
+import { usageTotals } from "../../store/usage-rollups.js";
 import type { Actor } from "../actor.js";
+import { lastDays } from "../usage.js";
 import type { Tx } from "../../store/db.js";
 import { audit } from "../audit.js";
 import { actorLabel, assertMayMutate, assertPlatformReader, iso, isUuid } from "./access.js";
@@ -59,13 +60,12 @@ export async function getTenant(deps: Pick<Deps, "db">, actor: Actor, input: { i
   return deps.db.asTenant(input.id, async (tx) => {
     const tenant = await findTenant(tx, input.id);
     if (!tenant) throw notFound();
-    const since = new Date(Date.now() - USAGE_DAYS * 86_400_000);
     // One after the other: a transaction is one connection, parallel queries would only queue.
     const members = await tenantMembers(tx, input.id);
     const keys = await apiKeyCounts(tx, input.id);
-    const usage = await dailyUsage(tx, since);
+    // The last 30 UTC days, today included, from the daily rollup.
+    const usage = await usageTotals(tx, input.id, lastDays(USAGE_DAYS));
     const history = await statusHistory(tx, input.id);
-    const sum = (k: "requests" | "errors" | "prompt_tokens" | "completion_tokens") => usage.reduce((n, d) => n + d[k], 0);
     return {
       ...tenantView(tenant),
       members: members.map((m) => ({
@@ -78,10 +78,10 @@ export async function getTenant(deps: Pick<Deps, "db">, actor: Actor, input: { i
       api_keys: keys,
       usage: {
         window_days: USAGE_DAYS,
-        requests: sum("requests"),
-        errors: sum("errors"),
-        prompt_tokens: sum("prompt_tokens"),
-        completion_tokens: sum("completion_tokens"),
+        requests: usage.requests,
+        errors: usage.errors,
+        prompt_tokens: usage.prompt_tokens,
+        completion_tokens: usage.completion_tokens,
       },
       status_history: history.map((h) => ({
         from: h.from_status,

@@ -61,6 +61,8 @@ export interface Cluster {
   database: TestDatabase;
   /** BR_REDIS_PREFIX both instances share. */
   redisPrefix: string;
+  /** What both were started with: a third instance of the same cluster starts with it. */
+  env: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -86,6 +88,7 @@ export async function startCluster(env: Record<string, string> = {}): Promise<Cl
     b,
     database,
     redisPrefix,
+    env: shared,
     async close() {
       await Promise.all([a.close(), b.close()]);
       await database.drop();
