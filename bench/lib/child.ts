@@ -4,11 +4,15 @@ import { fileURLToPath } from "node:url";
 export interface BenchServer {
   url: string;
   key: string;
+  /** A key of the same tenant with a budget and an allow-list. */
+  policyKey: string;
   tenantId: string;
   process: ChildProcess;
   queries(): Promise<number>;
   /** The server process's CPU time so far (user + system), in microseconds. */
   cpuMicros(): Promise<number>;
+  /** Starts V8's sampling profiler in the server; `stop` writes the .cpuprofile to `file`. */
+  profile(): Promise<{ stop(file: string): Promise<void> }>;
   stop(): Promise<void>;
 }
 
@@ -31,7 +35,7 @@ export function startBenchServer(env: Record<string, string>): Promise<BenchServ
       child.on("message", onMessage);
       child.once("exit", onExit);
     });
-  return next<{ url: string; key: string; tenantId: string }>("ready").then((ready) => ({
+  return next<{ url: string; key: string; policyKey: string; tenantId: string }>("ready").then((ready) => ({
     ...ready,
     process: child,
     async queries() {
@@ -43,6 +47,18 @@ export function startBenchServer(env: Record<string, string>): Promise<BenchServ
       const reply = next<{ micros: number }>("cpu");
       child.send({ type: "cpu" });
       return (await reply).micros;
+    },
+    async profile() {
+      const started = next("profile-started");
+      child.send({ type: "profile-start" });
+      await started;
+      return {
+        async stop(file: string) {
+          const stopped = next("profile-stopped");
+          child.send({ type: "profile-stop", file });
+          await stopped;
+        },
+      };
     },
     async stop() {
       const exited = new Promise((r) => child.once("exit", r));

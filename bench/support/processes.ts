@@ -63,3 +63,10 @@ export function startPortkey(port: number) {
     readyText: "Ready for connections",
   });
 }
+
+/** A floor proxy (bench/support/floor-proxies.ts) in front of `upstream`. */
+export function startFloorProxy(floor: "raw" | "hono", upstream: string) {
+  return startProcess(["--import", "tsx", new URL("./floor-proxies.ts", import.meta.url).pathname], {
+    env: { FLOOR: floor, UPSTREAM: upstream },
+  });
+}

@@ -2,14 +2,19 @@ import { createServer } from "node:net";
 import { createTestDatabase, type TestDatabase } from "../../packages/server/test/support/databases.js";
 import { startBenchServer, type BenchServer } from "../lib/child.js";
 import type { Target } from "./measure.js";
-import { startMockUpstream, startPortkey, type Child } from "./processes.js";
+import { startFloorProxy, startMockUpstream, startPortkey, type Child } from "./processes.js";
 
 export const CHAT_BODY = JSON.stringify({ model: "mock-model", messages: [{ role: "user", content: "Say something." }] });
 export const STREAM_BODY = JSON.stringify({ model: "mock-model", stream: true, messages: [{ role: "user", content: "Say something." }] });
 
 export interface Gateways {
   direct: Target;
+  /** node:http + undici, and bare Hono: proxies with nothing of the gateway in them. */
+  rawProxy: Target;
+  honoProxy: Target;
   brainstormrouter: Target;
+  /** The same instance, called with a key that has a budget and an allow-list. */
+  brainstormrouterPolicy: Target;
   /** The same, on PostgreSQL (a fresh database made from DATABASE_URL), when DATABASE_URL is set. */
   brainstormrouterPg?: Target;
   portkey: Target;
@@ -23,9 +28,18 @@ export interface Gateways {
  */
 export async function startGateways(): Promise<Gateways> {
   const upstream = await startMockUpstream(1024);
+  // Priced, so that budgeted requests are charged (gpt-4o-mini's list price).
   const providers = JSON.stringify([
-    { type: "openai-compatible", name: "mock", base_url: upstream.url, api_key: "sk-mock", models: ["mock-model"] },
+    {
+      type: "openai-compatible",
+      name: "mock",
+      base_url: upstream.url,
+      api_key: "sk-mock",
+      models: ["mock-model"],
+      prices: { "mock-model": { input_per_mtok: 0.15, output_per_mtok: 0.6 } },
+    },
   ]);
+  const [raw, hono] = await Promise.all([startFloorProxy("raw", upstream.url), startFloorProxy("hono", upstream.url)]);
   // The embedded default: PGlite, even when the caller's shell has DATABASE_URL set.
   const br = await startBenchServer({ BR_PROVIDERS: providers, DATABASE_URL: "", BR_MIGRATION_DATABASE_URL: "" });
   let pg: { server: BenchServer; database: TestDatabase } | undefined;
@@ -46,6 +60,13 @@ export async function startGateways(): Promise<Gateways> {
         }
       : {}),
     direct: { name: "direct", url: `${upstream.url}/chat/completions`, headers: { authorization: "Bearer sk-mock" } },
+    rawProxy: { name: "node:http + undici proxy", url: `${raw.url}/v1/chat/completions`, headers: {} },
+    honoProxy: { name: "bare Hono proxy", url: `${hono.url}/v1/chat/completions`, headers: {} },
+    brainstormrouterPolicy: {
+      name: "BrainstormRouter (PGlite, budget + allow-list)",
+      url: `${br.url}/v1/chat/completions`,
+      headers: { authorization: `Bearer ${br.policyKey}` },
+    },
     brainstormrouter: {
       name: "BrainstormRouter (PGlite)",
       url: `${br.url}/v1/chat/completions`,
@@ -57,7 +78,7 @@ export async function startGateways(): Promise<Gateways> {
       headers: { authorization: "Bearer sk-mock", "x-portkey-provider": "openai", "x-portkey-custom-host": upstream.url },
     },
     async stop() {
-      await Promise.all([br.stop(), pg?.server.stop(), portkey.stop(), upstream.stop()]);
+      await Promise.all([br.stop(), pg?.server.stop(), portkey.stop(), raw.stop(), hono.stop(), upstream.stop()]);
       await pg?.database.drop();
     },
   };
