@@ -108,7 +108,7 @@ ${row("req/s, c=64", (n) => Math.round(rps.get(n)![64]!).toString())}
 ${verdicts}
 * Budget + allow-list on the key (a daily budget of $1M on a priced model, \`allowed_models: ["mock-*", "echo*"]\`): ${fmt(policyCost * 100, 1)} % fewer requests/s at c=16 than the same instance with a plain key (target ≤ 5 %: ${verdict(policyCost <= 0.05)}).
 * Database queries on the request path of the PGlite instance during its 2 × ${total} concurrency-1
-  requests, with and without the policy key: ${queries} (each a key look-up after its cache entry's `BR_KEY_CACHE_TTL_MS` of 30 s ran out, one per key
+  requests, with and without the policy key: ${queries} (each a key look-up after its cache entry's \`BR_KEY_CACHE_TTL_MS\` of 30 s ran out, one per key
   and TTL; the usage batches and the background workers run outside the request path and are not counted).
 `;
   console.log(md);
