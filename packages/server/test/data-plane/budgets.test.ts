@@ -237,6 +237,26 @@ describe.each(ENGINES)("budgets and model access on %s", (engine) => {
     expect((await server.request("/v1/chat/completions", { token: key, body: chat() })).status).toBe(429);
   });
 
+  it("audits a settings change and a key's policy change, before → after, naming the key without its secret", async () => {
+    const { reg, key, id } = await keyWith(server, {});
+    await server.request("/v1/tenant/settings", { method: "PATCH", token: reg.key, body: { budget_usd: 20, allowed_models: ["echo*"] } });
+    await server.request(`/v1/tenant/api-keys/${id}`, { method: "PATCH", token: reg.key, body: { budget_usd: 2, budget_period: "daily" } });
+    // A refused change writes nothing: the audit row is in the change's own transaction.
+    await server.request(`/v1/tenant/api-keys/${id}`, { method: "PATCH", token: reg.key, body: { rate_limit_rpm: 1, budget_period: null } });
+    const trail = await server.request("/v1/tenant/audit", { token: reg.key });
+    expect(trail.status).toBe(200);
+    const rows = trail.body.data as { action: string; target: { id: string }; changes: unknown; actor: { label: string } }[];
+    const settings = rows.filter((r) => r.action === "tenant.settings_updated");
+    expect(settings).toHaveLength(1);
+    expect(settings[0]!.changes).toEqual({ budget_usd: [null, 20], budget_period: [null, "monthly"], allowed_models: [null, ["echo*"]] });
+    const updates = rows.filter((r) => r.action === "api_key.updated" && r.target.id === id);
+    expect(updates).toHaveLength(1);
+    expect(updates[0]!.changes).toEqual({ budget_usd: [null, 2], budget_period: [null, "daily"] });
+    const text = JSON.stringify(trail.body);
+    for (const secret of [reg.key, key]) expect(text).not.toContain(secret);
+    expect(text).not.toContain("br_live_");
+  });
+
   it("refuses a key policy wider than the tenant's ceilings with 400 exceeds_tenant_policy", async () => {
     const reg = await registerTenant(server, { active: true });
     await server.request("/v1/tenant/settings", {
