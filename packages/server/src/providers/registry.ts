@@ -25,7 +25,7 @@ export class ProviderRegistry {
     for (const [i, provider] of this.providers.entries()) {
       const config = configs[i]!;
       for (const model of provider.models) {
-        const price = config.prices?.[model] ?? (config.type === "echo" ? FREE : null);
+        const price = config.prices[model] ?? (config.type === "echo" ? FREE : null);
         const route = { provider, upstreamModel: model, price };
         this.byModel.set(model, route);
         // "<provider>/<model>" picks the upstream explicitly, as other gateways accept.

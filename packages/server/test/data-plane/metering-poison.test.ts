@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import type { UsageEvent } from "../../src/store/usage-events.js";
 import { createInviteCode, humanToken, registerTenant, startTestServer, type TestServer } from "../support/harness.js";
 import { ENGINES } from "../support/services.js";
+import { recordUsage } from "../support/usage-events.js";
 
 // Flushed by hand, so each test decides what one batch holds.
 const NEVER = "3600000";
@@ -12,20 +13,7 @@ describe.each(ENGINES)("usage metering against poisoned events on %s", (engine) 
   let server: TestServer;
   const eventsOf = (tenantId: string) =>
     server.deps.db.asPlatform((tx) => tx.selectFrom("usage_events").selectAll().where("tenant_id", "=", tenantId).orderBy("id").execute());
-  const record = (tenantId: string, event: Partial<UsageEvent> = {}) =>
-    server.deps.meter.record({
-      tenantId,
-      keyId: null,
-      model: "echo",
-      promptTokens: 1,
-      completionTokens: 1,
-      latencyMs: 1,
-      status: 200,
-      createdAt: new Date(),
-      costUsd: 0,
-      priced: true,
-      ...event,
-    });
+  const record = (tenantId: string, event: Partial<UsageEvent> = {}) => recordUsage(server, tenantId, event);
 
   beforeAll(async () => {
     server = await startTestServer({ engine, env: { BR_USAGE_FLUSH_MS: NEVER } });
