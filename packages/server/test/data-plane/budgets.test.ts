@@ -242,7 +242,11 @@ describe.each(ENGINES)("budgets and model access on %s", (engine) => {
     await server.request("/v1/tenant/settings", { method: "PATCH", token: reg.key, body: { budget_usd: 20, allowed_models: ["echo*"] } });
     await server.request(`/v1/tenant/api-keys/${id}`, { method: "PATCH", token: reg.key, body: { budget_usd: 2, budget_period: "daily" } });
     // A refused change writes nothing: the audit row is in the change's own transaction.
-    await server.request(`/v1/tenant/api-keys/${id}`, { method: "PATCH", token: reg.key, body: { rate_limit_rpm: 1, budget_period: null } });
+    await server.request(`/v1/tenant/api-keys/${id}`, {
+      method: "PATCH",
+      token: reg.key,
+      body: { rate_limit_rpm: 1, budget_period: null },
+    });
     const trail = await server.request("/v1/tenant/audit", { token: reg.key });
     expect(trail.status).toBe(200);
     const rows = trail.body.data as { action: string; target: { id: string }; changes: unknown; actor: { label: string } }[];
