@@ -4,13 +4,10 @@ import type { ProviderRegistry, Route } from "../providers/registry.js";
 import type { ModelAccess } from "./model-access.js";
 import type { KeyPolicy } from "./policy.js";
 
-/** The names a served model answers to: its own and `<provider>/<model>`. */
-const namesOf = (id: string, provider: string) => [id, `${provider}/${id}`];
-
 /** The served models `access` allows (all of them when the key has no list). */
 export function allowedModels(providers: ProviderRegistry, access: ModelAccess | null) {
   const all = providers.models();
-  return access ? all.filter((m) => access.allows(namesOf(m.id, m.owned_by))) : all;
+  return access ? all.filter((m) => access.allows(m.id, m.owned_by)) : all;
 }
 
 /**
@@ -24,7 +21,7 @@ export async function admit(deps: Pick<Deps, "providers" | "spend">, policy: Key
 }
 
 export function assertModelAllowed(providers: ProviderRegistry, policy: KeyPolicy, route: Route): void {
-  if (policy.models && !policy.models.allows(namesOf(route.upstreamModel, route.provider.name))) {
+  if (policy.models && !policy.models.allows(route.upstreamModel, route.provider.name)) {
     throw new AppError("model_not_allowed", {
       message: `This key may not use the model "${route.upstreamModel}".`,
       recovery: { models: allowedModels(providers, policy.models).map((m) => m.id) },

@@ -23,13 +23,15 @@ export class ModelAccess {
     this.lists = lists.map((patterns) => patterns.map(globToRegExp));
   }
 
-  allows(names: readonly string[]): boolean {
-    const cacheKey = names.join("\n");
-    let verdict = this.verdicts.get(cacheKey);
+  /** Whether `id`, served by `provider`, may be called; by either of its names. */
+  allows(id: string, provider: string): boolean {
+    // "<provider>/<id>" names one served model: the verdict's key, and its second name.
+    const qualified = `${provider}/${id}`;
+    let verdict = this.verdicts.get(qualified);
     if (verdict === undefined) {
-      verdict = this.lists.every((list) => list.some((re) => names.some((name) => re.test(name))));
+      verdict = this.lists.every((list) => list.some((re) => re.test(id) || re.test(qualified)));
       // Bounded by the models a gateway serves: only names that resolved to a route reach here.
-      this.verdicts.set(cacheKey, verdict);
+      this.verdicts.set(qualified, verdict);
     }
     return verdict;
   }

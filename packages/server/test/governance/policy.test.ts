@@ -9,32 +9,49 @@ describe("allowed_models globs", () => {
   it.each([
     [["gpt-4o*"], "gpt-4o-mini", true],
     [["gpt-4o*"], "gpt-4", false],
-    [["openai/*"], "openai/gpt-4o", true],
+    [["openai/*"], "gpt-4o", true],
+    [["openai/gpt-4o"], "gpt-4o", true],
+    [["anthropic/*"], "gpt-4o", false],
     [["gpt-?o"], "gpt-4o", true],
     [["gpt-?o"], "gpt-40o", false],
     // Literal everywhere but * and ?: a dot or a plus is not a pattern character.
     [["a.b"], "axb", false],
     [["a+b"], "aab", false],
     [["claude-3"], "claude-3-opus", false],
-  ] as const)("%j against %s: %s", (patterns, model, allowed) => {
-    expect(new ModelAccess([patterns]).allows([model])).toBe(allowed);
+  ] as const)("%j against openai's %s: %s", (patterns, model, allowed) => {
+    expect(new ModelAccess([patterns]).allows(model, "openai")).toBe(allowed);
   });
 
   it("a model is allowed only when every list matches one of its names", () => {
     const access = new ModelAccess([["echo*"], ["echo"]]);
-    expect(access.allows(["echo", "echo/echo"])).toBe(true);
-    expect(access.allows(["echo-pro", "echo/echo-pro"])).toBe(false);
-    expect(new ModelAccess([["echo/*"]]).allows(["echo-pro", "echo/echo-pro"])).toBe(true);
+    expect(access.allows("echo", "echo")).toBe(true);
+    expect(access.allows("echo-pro", "echo")).toBe(false);
+    expect(new ModelAccess([["echo/*"]]).allows("echo-pro", "echo")).toBe(true);
+    // The verdict kept for one provider's model is not another provider's.
+    const byProvider = new ModelAccess([["mock/*"]]);
+    expect(byProvider.allows("m", "mock")).toBe(true);
+    expect(byProvider.allows("m", "other")).toBe(false);
   });
 });
 
 describe("budget periods (UTC)", () => {
   const at = Date.parse("2026-12-31T23:59:59.999Z");
   it("daily resets at the next UTC midnight, monthly on the 1st, lifetime never", () => {
-    expect(periodWindow("daily", at)).toEqual({ key: "d2026-12-31", startDay: "2026-12-31", resetsAt: Date.parse("2027-01-01T00:00:00Z") });
-    expect(periodWindow("monthly", at)).toEqual({ key: "m2026-12", startDay: "2026-12-01", resetsAt: Date.parse("2027-01-01T00:00:00Z") });
-    expect(periodWindow("lifetime", at)).toEqual({ key: "life", startDay: null, resetsAt: null });
+    const dayStart = Date.parse("2026-12-31T00:00:00Z");
+    const monthStart = Date.parse("2026-12-01T00:00:00Z");
+    const next = Date.parse("2027-01-01T00:00:00Z");
+    expect(periodWindow("daily", at)).toEqual({ key: "d2026-12-31", startDay: "2026-12-31", startsAt: dayStart, resetsAt: next });
+    expect(periodWindow("monthly", at)).toEqual({ key: "m2026-12", startDay: "2026-12-01", startsAt: monthStart, resetsAt: next });
+    expect(periodWindow("lifetime", at)).toEqual({ key: "life", startDay: null, startsAt: null, resetsAt: null });
+  });
+
+  it("the window kept for the current period is never served outside it, in either direction", () => {
+    expect(periodWindow("daily", at).key).toBe("d2026-12-31");
     expect(periodWindow("daily", at + 1).key).toBe("d2027-01-01");
+    expect(periodWindow("monthly", at + 1).key).toBe("m2027-01");
+    expect(periodWindow("daily", at).key).toBe("d2026-12-31");
+    expect(periodWindow("monthly", Date.parse("2026-12-01T00:00:00Z") - 1).key).toBe("m2026-11");
+    expect(periodWindow("daily", Date.parse("2026-12-31T00:00:00Z")).key).toBe("d2026-12-31");
   });
 });
 
