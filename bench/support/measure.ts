@@ -54,5 +54,5 @@ export async function throughput(target: Target, body: string, connections: numb
   if (result.non2xx > 0 || result.errors > 0) {
     throw new Error(`${target.name} at ${connections}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   }
-  return { rps: result.requests.average, p99: result.latency.p99 };
+  return { rps: result.requests.average, p99: result.latency.p99, requests: result.requests.total };
 }
