@@ -8,9 +8,9 @@
  *
  * It creates a database of its own on that server, migrates it, seeds it with generate_series
  * (a few busy tenants carry half the traffic, a thousand the next 30 %, the rest is spread thin
- * over 99,000, in sessions), adds each million to usage_daily / usage_hourly with the meter's
- * upsert, and drops the database at the end. Each figure is the median of 3 HTTP requests
- * after one warm-up, measured from the client over loopback (so it includes auth and JSON).
+ * over 99,000, in sessions), adds each million to the four rollups as the meter's upsert does,
+ * and drops the database at the end. Each figure is the median of 3 HTTP requests after one
+ * warm-up, measured from the client over loopback (so it includes auth and JSON).
  */
 import { randomBytes } from "node:crypto";
 import { loadavg } from "node:os";
@@ -33,6 +33,7 @@ const { startServer } = await import("../packages/server/src/server.js");
 const { humanToken, JWT_SECRET } = await import("../packages/server/test/support/harness.js");
 const digestStore = await import("../packages/server/src/store/digest.js");
 const { proposalFigures } = await import("../packages/server/src/store/proposals.js");
+const { PLATFORM_SHARDS } = await import("../packages/server/src/store/usage-rollups.js");
 
 const withDatabase = (url: string, name: string) => Object.assign(new URL(url), { pathname: `/${name}` }).toString();
 const ADMIN_SUBJECT = "user|founder@bench.test";
@@ -105,12 +106,24 @@ async function seedEvents(db: pg.Client, first: number, last: number) {
                       coalesce(key_id, '00000000-0000-0000-0000-000000000000'), model, ${sums}
                       FROM usage_events WHERE id > ${before} GROUP BY 1, 2, 3, 4
                     ON CONFLICT (tenant_id, hour, key_id, model) DO UPDATE SET ${add}`);
+    await db.query(`INSERT INTO usage_tenant_daily AS t SELECT tenant_id, (created_at AT TIME ZONE 'UTC')::date, count(*),
+                      sum(prompt_tokens), sum(completion_tokens), sum(cost_usd)
+                      FROM usage_events WHERE id > ${before} GROUP BY 1, 2
+                    ON CONFLICT (tenant_id, day) DO UPDATE SET requests = t.requests + EXCLUDED.requests,
+                      prompt_tokens = t.prompt_tokens + EXCLUDED.prompt_tokens,
+                      completion_tokens = t.completion_tokens + EXCLUDED.completion_tokens, cost_usd = t.cost_usd + EXCLUDED.cost_usd`);
+    await db.query(`INSERT INTO usage_platform_hourly AS t SELECT date_trunc('hour', created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
+                      (id % ${PLATFORM_SHARDS})::smallint, count(*), count(*) FILTER (WHERE status >= 400), sum(prompt_tokens), sum(completion_tokens)
+                      FROM usage_events WHERE id > ${before} GROUP BY 1, 2
+                    ON CONFLICT (hour, shard) DO UPDATE SET requests = t.requests + EXCLUDED.requests, errors = t.errors + EXCLUDED.errors,
+                      prompt_tokens = t.prompt_tokens + EXCLUDED.prompt_tokens, completion_tokens = t.completion_tokens + EXCLUDED.completion_tokens`);
   }
   // The meter appends each flush's groups for the current hour and day, so in production the
   // rollups lie in time order; seeding a million events spread over 90 days at once scatters
   // them instead (a 24 h window then read a page per row). CLUSTER puts them back in that order.
   await db.query("CLUSTER usage_hourly USING usage_hourly_hour_idx");
   await db.query("CLUSTER usage_daily USING usage_daily_day_idx");
+  await db.query("CLUSTER usage_tenant_daily USING usage_tenant_daily_rank_idx");
   // What autovacuum would have done by the time anyone reads: statistics and the visibility map.
   await db.query("VACUUM ANALYZE");
 }
@@ -181,6 +194,7 @@ try {
       daily: await count(db, "SELECT count(*) AS n FROM usage_daily"),
       hourly: await count(db, "SELECT count(*) AS n FROM usage_hourly"),
       daily30: await count(db, "SELECT count(*) AS n FROM usage_daily WHERE day >= current_date - 30"),
+      tenantDaily30: await count(db, "SELECT count(*) AS n FROM usage_tenant_daily WHERE day >= current_date - 30"),
       seedS,
     };
     const figures: Record<string, number> = {};
@@ -276,6 +290,6 @@ const lines = [
     return `| ${label} | ${results.map((r) => ms(r.figures[label]!)).join(" | ")} | ×${(last / first).toFixed(1)} | ${note} |`;
   }),
   "",
-  `Rows: ${results.map((r) => `${(r.size / 1e6).toLocaleString("en-US")}M events → ${r.rows.daily.toLocaleString("en-US")} daily (${r.rows.daily30.toLocaleString("en-US")} in the last 30 days), ${r.rows.hourly.toLocaleString("en-US")} hourly; seeded in ${Math.round(r.rows.seedS)} s`).join("; ")}.`,
+  `Rows: ${results.map((r) => `${(r.size / 1e6).toLocaleString("en-US")}M events → ${r.rows.daily.toLocaleString("en-US")} daily (${r.rows.daily30.toLocaleString("en-US")} in the last 30 days; ${r.rows.tenantDaily30.toLocaleString("en-US")} per tenant), ${r.rows.hourly.toLocaleString("en-US")} hourly; seeded in ${Math.round(r.rows.seedS)} s`).join("; ")}.`,
 ];
 console.log(lines.join("\n"));

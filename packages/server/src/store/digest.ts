@@ -92,35 +92,24 @@ function windowRollups(since: Date, onlyUnpriced = false) {
   )`;
 }
 
+/** Tenants the digest names as the busiest of its window. */
+export const TOP_TENANTS = 5;
+// Each day's busiest read first, then four times as many while the bound is not beaten.
+const FIRST_DEPTH = 4 * TOP_TENANTS;
+
+interface TenantWindowUsage {
+  tenant_id: string;
+  requests: number;
+  tokens: number;
+}
+
 export async function usageSince(tx: Tx, since: Date) {
-  // One pass over the window's rows (decisions.md #133): per tenant first, then the totals over
-  // those sums and the five busiest from the same materialised groups.
-  const { rows } = await sql<{
-    tenant_id: string | null;
-    requests: number;
-    errors: number;
-    prompt_tokens: number;
-    completion_tokens: number;
-  }>`
-    WITH per_tenant AS MATERIALIZED (
-      SELECT tenant_id, sum(requests) AS requests, sum(errors) AS errors,
-             sum(prompt_tokens) AS prompt_tokens, sum(completion_tokens) AS completion_tokens
-        FROM ${windowRollups(since)} r
-       GROUP BY tenant_id
-    )
-    SELECT NULL::uuid AS tenant_id, coalesce(sum(requests), 0)::float8 AS requests, coalesce(sum(errors), 0)::float8 AS errors,
+  // The window's totals from the platform's hours (since is an hour boundary: exact).
+  const { rows: totalRows } = await sql<{ requests: number; errors: number; prompt_tokens: number; completion_tokens: number }>`
+    SELECT coalesce(sum(requests), 0)::float8 AS requests, coalesce(sum(errors), 0)::float8 AS errors,
            coalesce(sum(prompt_tokens), 0)::float8 AS prompt_tokens, coalesce(sum(completion_tokens), 0)::float8 AS completion_tokens
-      FROM per_tenant
-    UNION ALL
-    (SELECT tenant_id, requests::float8, errors::float8, prompt_tokens::float8, completion_tokens::float8
-       FROM per_tenant
-      ORDER BY requests DESC, tenant_id
-      LIMIT 5)`.execute(tx);
-  // UNION ALL promises no order (a parallel append may interleave): the totals are the row without a tenant.
-  const totals = rows.find((r) => r.tenant_id === null)!;
-  const busiest = rows
-    .filter((r) => r.tenant_id !== null)
-    .sort((x, y) => y.requests - x.requests || (x.tenant_id! < y.tenant_id! ? -1 : 1));
+      FROM usage_platform_hourly WHERE hour >= ${since}`.execute(tx);
+  const busiest = await busiestTenants(tx, since);
   const names = busiest.length
     ? await tx
         .selectFrom("tenants")
@@ -128,18 +117,69 @@ export async function usageSince(tx: Tx, since: Date) {
         .where(
           "id",
           "in",
-          busiest.map((b) => b.tenant_id!),
+          busiest.map((b) => b.tenant_id),
         )
         .execute()
     : [];
   const byId = new Map(names.map((t) => [t.id, t]));
   const top = busiest.flatMap((b) => {
-    const t = byId.get(b.tenant_id!);
-    return t ? [{ ...t, requests: b.requests, tokens: b.prompt_tokens + b.completion_tokens }] : [];
+    const t = byId.get(b.tenant_id);
+    return t ? [{ ...t, requests: b.requests, tokens: b.tokens }] : [];
   });
   const { rows: unpriced } = await sql<{ model: string; requests: number }>`
     SELECT model, sum(unpriced)::float8 AS requests FROM ${windowRollups(since, true)} r GROUP BY model ORDER BY model`.execute(tx);
-  return { totals, top, unpriced };
+  return { totals: totalRows[0]!, top, unpriced };
+}
+
+/**
+ * The window's five busiest tenants (requests, then id), exactly, without summing every tenant:
+ * the threshold algorithm over usage_tenant_daily's per-day ranking (decisions.md #136). The
+ * candidates are each day's `depth` busiest; a tenant that is none of them made at most the
+ * depth-th figure of every day (the first, partial day counted whole), so once the fifth
+ * candidate's exact total beats the sum of those figures, no other tenant can reach the five.
+ * Else deeper, until a day has no more rows than the depth (then every tenant is a candidate).
+ */
+async function busiestTenants(tx: Tx, since: Date): Promise<TenantWindowUsage[]> {
+  const firstFullDay = new Date(Math.ceil(since.getTime() / DAY_MS) * DAY_MS);
+  const firstDay = since.toISOString().slice(0, 10);
+  for (let depth = FIRST_DEPTH; ; depth *= 4) {
+    const { rows } = await sql<TenantWindowUsage & { bound: number; exhaustive: boolean }>`
+      WITH ranked AS (
+        SELECT d.day, r.tenant_id, r.requests
+          FROM generate_series(${firstDay}::date, greatest(${firstDay}::date, (SELECT max(day) FROM usage_tenant_daily)),
+                               interval '1 day') AS d (day)
+         CROSS JOIN LATERAL (
+           SELECT tenant_id, requests FROM usage_tenant_daily u WHERE u.day = d.day::date
+            ORDER BY requests DESC, tenant_id LIMIT ${depth}) r
+      ), bound AS (
+        -- A day with fewer rows than the depth lists every tenant it has: it bounds the rest by 0.
+        SELECT coalesce(sum(CASE WHEN n = ${depth} THEN last ELSE 0 END), 0)::float8 AS bound,
+               coalesce(bool_and(n < ${depth}), true) AS exhaustive
+          FROM (SELECT count(*) AS n, min(requests) AS last FROM ranked GROUP BY day) per_day
+      ), totals AS (
+        -- Each candidate's exact window: its whole days, and the hours of the first, partial one.
+        SELECT c.tenant_id, (coalesce(d.requests, 0) + coalesce(h.requests, 0))::float8 AS requests,
+               (coalesce(d.tokens, 0) + coalesce(h.tokens, 0))::float8 AS tokens
+          FROM (SELECT DISTINCT tenant_id FROM ranked) c
+         CROSS JOIN LATERAL (
+           SELECT sum(requests) AS requests, sum(prompt_tokens + completion_tokens) AS tokens FROM usage_tenant_daily
+            WHERE tenant_id = c.tenant_id AND day >= ${firstFullDay.toISOString().slice(0, 10)}::date) d
+         CROSS JOIN LATERAL (
+           SELECT sum(requests) AS requests, sum(prompt_tokens + completion_tokens) AS tokens FROM usage_hourly
+            WHERE tenant_id = c.tenant_id AND hour >= ${since} AND hour < ${firstFullDay}) h
+         ORDER BY 2 DESC, 1
+         LIMIT ${TOP_TENANTS}
+      )
+      SELECT t.tenant_id, t.requests, t.tokens, b.bound, b.exhaustive
+        FROM bound b LEFT JOIN totals t ON true
+       ORDER BY t.requests DESC, t.tenant_id`.execute(tx);
+    const { bound, exhaustive } = rows[0]!;
+    const top = rows.filter((r) => r.tenant_id !== null && r.requests > 0);
+    // Strictly above the bound: a tenant outside the candidates could tie and win on its id.
+    if (exhaustive || (top.length === TOP_TENANTS && top[TOP_TENANTS - 1]!.requests > bound)) {
+      return top.map(({ tenant_id, requests, tokens }) => ({ tenant_id, requests, tokens }));
+    }
+  }
 }
 
 export interface TenantOverBudget {
@@ -158,9 +198,10 @@ export interface PeriodDays {
 }
 
 // A scope's spend in its current budget period (UTC: today, this month, or ever), from the
-// daily rollup, compared in micro-dollars as the usage reads round it. The period's first day is
-// computed per scope first, so `u.day >= start_day` is a range on usage_daily's primary key
-// (tenant_id, day, …) instead of an OR no index answers (bench:scale, decisions.md #133).
+// daily rollups (a tenant's from usage_tenant_daily, a key's from usage_daily), compared in
+// micro-dollars as the usage reads round it. The period's first day is computed per scope first,
+// so `u.day >= start_day` is a range on the rollup's primary key (tenant_id, day, …) instead of
+// an OR no index answers (bench:scale, decisions.md #133).
 const startDay = (period: ReturnType<typeof sql.ref>, days: PeriodDays) =>
   sql`CASE ${period} WHEN 'daily' THEN ${days.today}::date WHEN 'monthly' THEN ${days.monthStart}::date ELSE '-infinity'::date END`;
 const SPEND = sql`round(coalesce(sum(u.cost_usd), 0)::numeric, 6)`;
@@ -171,7 +212,7 @@ export async function tenantsOverBudget(tx: Tx, days: PeriodDays, limit: number)
     SELECT b.id AS tenant_id, b.slug, b.budget_usd, b.budget_period, ${SPEND}::float8 AS spend_usd
       FROM (SELECT id, slug, budget_usd, budget_period, ${startDay(sql.ref("budget_period"), days)} AS start_day
               FROM tenants WHERE budget_usd IS NOT NULL) b
-      LEFT JOIN usage_daily u ON u.tenant_id = b.id AND u.day >= b.start_day
+      LEFT JOIN usage_tenant_daily u ON u.tenant_id = b.id AND u.day >= b.start_day
      GROUP BY b.id, b.slug, b.budget_usd, b.budget_period
     HAVING ${SPEND} >= b.budget_usd::numeric
      ORDER BY ${SPEND} / b.budget_usd::numeric DESC, b.id

@@ -193,6 +193,26 @@ export interface UsageHourlyTable extends UsageRollupColumns {
   hour: Timestamp;
 }
 
+/** usage_tenant_daily (migrations/0011): usage_daily summed per tenant and day, for the digest and tenant budgets. */
+export interface UsageTenantDailyTable {
+  tenant_id: string;
+  day: ColumnType<Date, string, string>;
+  requests: ColumnType<string, number | string, number | string>;
+  prompt_tokens: ColumnType<string, number | string, number | string>;
+  completion_tokens: ColumnType<string, number | string, number | string>;
+  cost_usd: number;
+}
+
+/** usage_platform_hourly (migrations/0011): every tenant's usage per UTC hour, in a few shards per hour. */
+export interface UsagePlatformHourlyTable {
+  hour: Timestamp;
+  shard: number;
+  requests: ColumnType<string, number | string, number | string>;
+  errors: ColumnType<string, number | string, number | string>;
+  prompt_tokens: ColumnType<string, number | string, number | string>;
+  completion_tokens: ColumnType<string, number | string, number | string>;
+}
+
 // jsonb columns: written as JSON text, read back parsed (the driver parses jsonb).
 type Json<T> = ColumnType<T, string, string>;
 type NullableJson<T> = ColumnType<T | null, string | null | undefined, string | null>;
@@ -266,6 +286,8 @@ export interface DB {
   usage_events: UsageEventsTable;
   usage_daily: UsageDailyTable;
   usage_hourly: UsageHourlyTable;
+  usage_tenant_daily: UsageTenantDailyTable;
+  usage_platform_hourly: UsagePlatformHourlyTable;
   proposals: ProposalsTable;
   audit_events: AuditEventsTable;
 }

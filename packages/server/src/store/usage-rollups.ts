@@ -6,22 +6,27 @@ import type { UsageEvent } from "./usage-events.js";
 /** usage_daily's key_id for events without a key: a primary-key column cannot be null. */
 export const NO_KEY = "00000000-0000-0000-0000-000000000000";
 
+/** usage_platform_hourly's shards per hour (migrations/0011): a batch adds to one at random. */
+export const PLATFORM_SHARDS = 8;
+
 /**
- * Adds a batch of events to usage_daily and usage_hourly, in the caller's transaction: the
- * meter's, right after it inserted the same events, so the rollups count a row exactly when it
- * exists (a refused batch rolls both back). One statement over the same arrays; the groups are
- * upserted in key order, so two instances flushing overlapping groups lock them in the same order
- * instead of deadlocking.
+ * Adds a batch of events to the rollups (usage_daily, usage_hourly, usage_tenant_daily,
+ * usage_platform_hourly), in the caller's transaction: the meter's, right after it inserted the
+ * same events, so the rollups count a row exactly when it exists (a refused batch rolls them all
+ * back). One statement over the same arrays; the groups are upserted table by table in key
+ * order, so two instances flushing overlapping groups lock them in the same order instead of
+ * deadlocking.
  */
 export function upsertUsageRollups(tx: Tx, events: readonly UsageEvent[]) {
   const column = <T>(f: (e: UsageEvent) => T) => events.map(f);
   const sums = sql`count(*), count(*) FILTER (WHERE status >= 400), sum(prompt_tokens), sum(completion_tokens), sum(cost_usd),
                    count(*) FILTER (WHERE NOT priced)`;
-  const onConflict = (table: "usage_daily" | "usage_hourly", bucket: "day" | "hour") => {
-    const add = (c: string) => sql`${sql.raw(c)} = ${sql.table(table)}.${sql.raw(c)} + EXCLUDED.${sql.raw(c)}`;
-    return sql`ON CONFLICT (tenant_id, ${sql.raw(bucket)}, key_id, model) DO UPDATE SET
-      ${sql.join(["requests", "errors", "prompt_tokens", "completion_tokens", "cost_usd", "unpriced"].map(add))}`;
-  };
+  const add = (table: string, c: string) => sql`${sql.raw(c)} = ${sql.table(table)}.${sql.raw(c)} + EXCLUDED.${sql.raw(c)}`;
+  const addAll = (table: string, columns: readonly string[]) => sql.join(columns.map((c) => add(table, c)));
+  const figures = ["requests", "errors", "prompt_tokens", "completion_tokens", "cost_usd", "unpriced"] as const;
+  const onConflict = (table: "usage_daily" | "usage_hourly", bucket: "day" | "hour") =>
+    sql`ON CONFLICT (tenant_id, ${sql.raw(bucket)}, key_id, model) DO UPDATE SET ${addAll(table, figures)}`;
+  const shard = Math.floor(Math.random() * PLATFORM_SHARDS);
   return sql`
     WITH e AS (
       SELECT * FROM unnest(
@@ -35,11 +40,24 @@ export function upsertUsageRollups(tx: Tx, events: readonly UsageEvent[]) {
       SELECT tenant_id, (created_at AT TIME ZONE 'UTC')::date, key_id, model, ${sums}
         FROM e GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
       ${onConflict("usage_daily", "day")}
+    ), hourly AS (
+      INSERT INTO usage_hourly (tenant_id, hour, key_id, model, requests, errors, prompt_tokens, completion_tokens, cost_usd, unpriced)
+      SELECT tenant_id, date_trunc('hour', created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', key_id, model, ${sums}
+        FROM e GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+      ${onConflict("usage_hourly", "hour")}
+    ), tenant_daily AS (
+      INSERT INTO usage_tenant_daily (tenant_id, day, requests, prompt_tokens, completion_tokens, cost_usd)
+      SELECT tenant_id, (created_at AT TIME ZONE 'UTC')::date, count(*), sum(prompt_tokens), sum(completion_tokens), sum(cost_usd)
+        FROM e GROUP BY 1, 2 ORDER BY 1, 2
+      ON CONFLICT (tenant_id, day) DO UPDATE SET
+        ${addAll("usage_tenant_daily", ["requests", "prompt_tokens", "completion_tokens", "cost_usd"])}
     )
-    INSERT INTO usage_hourly (tenant_id, hour, key_id, model, requests, errors, prompt_tokens, completion_tokens, cost_usd, unpriced)
-    SELECT tenant_id, date_trunc('hour', created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', key_id, model, ${sums}
-      FROM e GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-    ${onConflict("usage_hourly", "hour")}`.execute(tx);
+    INSERT INTO usage_platform_hourly (hour, shard, requests, errors, prompt_tokens, completion_tokens)
+    SELECT date_trunc('hour', created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', ${shard}::smallint,
+           count(*), count(*) FILTER (WHERE status >= 400), sum(prompt_tokens), sum(completion_tokens)
+      FROM e GROUP BY 1 ORDER BY 1
+    ON CONFLICT (hour, shard) DO UPDATE SET
+      ${addAll("usage_platform_hourly", ["requests", "errors", "prompt_tokens", "completion_tokens"])}`.execute(tx);
 }
 
 /** A UTC day range, both ends included, as YYYY-MM-DD. */

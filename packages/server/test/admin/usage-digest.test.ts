@@ -78,6 +78,36 @@ describe.each(ENGINES)("the digest's usage, unpriced models and budgets from the
     expect((await digest("24h")).usage.requests).toBeGreaterThanOrEqual(3);
   });
 
+  it("names the window's five busiest tenants exactly, when the busiest is never among any day's busiest", async () => {
+    // 20 tenants (the first depth the digest reads per day) outdo `steady` on each of two days;
+    // over the window it leads. Reading only each day's busiest would miss it.
+    const steady = await registerTenant(server, { active: true });
+    const at = (daysAgo: number) => new Date(TODAY - daysAgo * DAY_MS + 12 * HOUR_MS);
+    for (const daysAgo of [2, 3]) {
+      for (let i = 0; i < 20; i++) {
+        const spiky = await registerTenant(server, { active: true });
+        for (let r = 0; r < 8; r++) record(spiky.tenantId, { createdAt: at(daysAgo) });
+      }
+      for (let r = 0; r < 7; r++) record(steady.tenantId, { createdAt: at(daysAgo) });
+    }
+    await server.deps.meter.flush();
+    const d = await digest("7d");
+    const { rows } = await server.deps.db.asPlatform((tx) =>
+      sql<{ id: string; requests: number; tokens: number }>`
+        SELECT tenant_id AS id, count(*)::int AS requests, sum(prompt_tokens + completion_tokens)::int AS tokens
+          FROM usage_events WHERE created_at >= ${new Date(d.since)}
+         GROUP BY tenant_id ORDER BY count(*) DESC, tenant_id LIMIT 5`.execute(tx),
+    );
+    expect(
+      d.usage.top_tenants.map((t: { id: string; requests: number; tokens: number }) => ({
+        id: t.id,
+        requests: t.requests,
+        tokens: t.tokens,
+      })),
+    ).toEqual(rows);
+    expect(rows).toContainEqual(expect.objectContaining({ id: steady.tenantId, requests: 14 }));
+  });
+
   it("the admin tenant detail's 30 days are the raw events of the last 30 UTC days", async () => {
     const t = await registerTenant(server, { active: true });
     for (const daysAgo of [0, 1, 29, 29.5, 30.1, 60]) record(t.tenantId, { createdAt: new Date(TODAY + HOUR_MS - daysAgo * DAY_MS) });

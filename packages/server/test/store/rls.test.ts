@@ -5,6 +5,7 @@ import type { Tx } from "../../src/store/db.js";
 import { lockTenant } from "../../src/store/memberships.js";
 import { registerTenant, startTestServer, type Registered, type TestServer } from "../support/harness.js";
 import { ENGINES } from "../support/services.js";
+import { recordUsage } from "../support/usage-events.js";
 
 const TENANT_TABLES = [
   "tenant_status_history",
@@ -14,6 +15,9 @@ const TENANT_TABLES = [
   "claim_tokens",
   "device_authorizations",
   "usage_events",
+  "usage_daily",
+  "usage_hourly",
+  "usage_tenant_daily",
 ] as const;
 
 describe.each(ENGINES)("row-level security on %s", (engine) => {
@@ -46,6 +50,9 @@ describe.each(ENGINES)("row-level security on %s", (engine) => {
         .values({ tenant_id: a.tenantId, model: "echo", prompt_tokens: 1, completion_tokens: 1, latency_ms: 1, status: 200 })
         .execute();
     });
+    // The rollups are the meter's to write.
+    recordUsage(server, a.tenantId);
+    await server.deps.meter.flush();
   });
   afterAll(() => server.close());
 
@@ -73,6 +80,16 @@ describe.each(ENGINES)("row-level security on %s", (engine) => {
     await expect(db.asAppInOneTrip("SELECT 1 / 0")).rejects.toThrow(/division by zero/);
     const after = await Promise.all(Array.from({ length: 10 }, outside));
     expect(new Set(after)).toEqual(new Set([login]));
+  });
+
+  it("the platform's usage totals are not readable in a tenant's scope at all", async () => {
+    await expect(server.deps.db.asTenant(a.tenantId, (tx) => sql`SELECT count(*) FROM usage_platform_hourly`.execute(tx))).rejects.toThrow(
+      /permission denied/,
+    );
+    const { rows } = await server.deps.db.asPlatform((tx) =>
+      sql<{ n: number }>`SELECT count(*)::int AS n FROM usage_platform_hourly`.execute(tx),
+    );
+    expect(rows[0]!.n).toBeGreaterThan(0);
   });
 
   it("tenants: each tenant sees only itself; no tenant context sees nothing", async () => {
