@@ -13,6 +13,7 @@ import {
 } from "../../store/digest.js";
 import { periodWindow } from "../../governance/budget-period.js";
 import { proposalFigures } from "../../store/proposals.js";
+import type { Tx } from "../../store/db.js";
 import type { Actor } from "../actor.js";
 import { assertPlatformReader } from "./access.js";
 
@@ -38,19 +39,28 @@ export async function digest(deps: Pick<Deps, "db">, actor: Actor, input: { wind
   // covers at least its nominal length, and less than an hour more.
   const since = new Date(Math.floor((now.getTime() - DIGEST_WINDOWS[window] * HOUR_MS) / HOUR_MS) * HOUR_MS);
   const days = { today: periodWindow("daily", now.getTime()).startDay!, monthStart: periodWindow("monthly", now.getTime()).startDay! };
-  const facts = await deps.db.asPlatform(async (tx) => ({
-    byStatus: await tenantsByStatus(tx),
-    signups: await signupsSince(tx, since),
-    decisions: await decisionsSince(tx, since),
-    oldest: await oldestPending(tx),
-    activeKeys: await activeKeyCount(tx),
-    usage: await usageSince(tx, since),
-    redemptions: await inviteRedemptionsSince(tx, since),
-    deliveries: await deliveriesSince(tx, since),
-    proposals: await proposalFigures(tx, since),
-    tenantsOver: await tenantsOverBudget(tx, days, OVER_BUDGET_LISTED),
-    keysOver: await keysOverBudget(tx, days, OVER_BUDGET_LISTED),
-  }));
+  // The independent reads in parallel, each in a platform transaction of its own: the digest
+  // waits for its slowest part, not their sum (bench:scale, decisions.md #136). PGlite has one
+  // connection and runs them in turn.
+  const read = <T>(part: (tx: Tx) => Promise<T>) => deps.db.asPlatform(part);
+  const [byStatus, activeKeys, usage, budgets, rest] = await Promise.all([
+    read(tenantsByStatus),
+    read(activeKeyCount),
+    read((tx) => usageSince(tx, since)),
+    read(async (tx) => ({
+      tenantsOver: await tenantsOverBudget(tx, days, OVER_BUDGET_LISTED),
+      keysOver: await keysOverBudget(tx, days, OVER_BUDGET_LISTED),
+    })),
+    read(async (tx) => ({
+      signups: await signupsSince(tx, since),
+      decisions: await decisionsSince(tx, since),
+      oldest: await oldestPending(tx),
+      redemptions: await inviteRedemptionsSince(tx, since),
+      deliveries: await deliveriesSince(tx, since),
+      proposals: await proposalFigures(tx, since),
+    })),
+  ]);
+  const facts: RawFacts = { byStatus, activeKeys, usage, ...budgets, ...rest };
   const result = shape(facts, window, since, now);
   return { ...result, highlights: highlights(result) };
 }
