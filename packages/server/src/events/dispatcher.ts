@@ -64,6 +64,14 @@ export class Dispatcher {
   private fanOutDue = true;
   // Subscribers whose last claim filled every free slot: more may be due once one frees up.
   private readonly backlog = new Set<string>();
+  // Whether the next poll claims for every subscriber (start, the interval tick, a failed poll)
+  // or only for those known to have due rows: the backlog, what this poll fans out, retries this
+  // instance scheduled. An empty claim is a statement per subscriber per poll; on PGlite's one
+  // connection they were two thirds of the dispatcher's claims (decisions.md #137). Rows this
+  // instance cannot know of (another's fan-out, retries or expired leases) wait for the interval.
+  private claimAllDue = true;
+  // Subscriber → when the latest retry this instance scheduled for it falls due (epoch ms).
+  private readonly retrying = new Map<string, number>();
   // Local emits not yet seen by a fan-out. The emitting transaction commits after `emit`
   // returns, so the poll it wakes can run before the row is visible; until the window passes,
   // an empty fan-out is retried after a short pause instead of waiting for the interval.
@@ -91,6 +99,7 @@ export class Dispatcher {
       this.wake();
     });
     this.fanOutDue = true;
+    this.claimAllDue = true;
     this.wake();
   }
 
@@ -103,18 +112,33 @@ export class Dispatcher {
     await this.tick;
     for (const { abort } of this.inFlight.values()) abort.abort(new Error("dispatcher stopping"));
     await Promise.all([...this.inFlight.values()].map((f) => f.done));
+    // Successes whose mark is still being written (their slots are free already).
+    await this.writing;
   }
 
   /** One poll: fan out what is new (when due), then start every due delivery there is room for. */
   private async runOnce(): Promise<void> {
     const fanOut = this.fanOutDue;
+    const claimAll = this.claimAllDue;
     this.fanOutDue = false;
+    this.claimAllDue = false;
+    const wanted = new Set(this.backlog);
+    const now = Date.now();
+    for (const [name, dueAt] of this.retrying) {
+      if (dueAt > now) continue;
+      wanted.add(name);
+      this.retrying.delete(name);
+    }
     try {
       const claimed = await this.db.asPlatform(async (tx) => {
         // One transaction for both steps: rows fanned out here are claimable in the same one.
-        const fanned = fanOut ? await fanOutEvents(tx, (type) => this.bus.subscribersFor(type), FAN_OUT_BATCH) : 0;
+        const fanned = fanOut
+          ? await fanOutEvents(tx, (type) => this.bus.subscribersFor(type), FAN_OUT_BATCH)
+          : { events: 0, subscribers: new Set<string>() };
+        for (const name of fanned.subscribers) wanted.add(name);
         const rows: ClaimedDelivery[] = [];
         for (const name of this.bus.names()) {
+          if (!claimAll && !wanted.has(name)) continue;
           const room = MAX_IN_FLIGHT - this.inFlightOf(name);
           if (room <= 0) continue;
           const got = await claimDueDeliveries(tx, name, room, this.config.BR_EVENTS_LEASE_MS);
@@ -123,7 +147,7 @@ export class Dispatcher {
           rows.push(...got);
         }
         const events = rows.length ? await findEvents(tx, [...new Set(rows.map((r) => r.event_id))]) : [];
-        return { fanned, rows, events: new Map(events.map((e) => [e.id, e])) };
+        return { fanned: fanned.events, rows, events: new Map(events.map((e) => [e.id, e])) };
       });
       if (fanOut) this.noteFanOut(claimed.fanned);
       for (const row of claimed.rows) {
@@ -131,6 +155,8 @@ export class Dispatcher {
       }
     } catch (err) {
       if (fanOut) this.fanOutDue = true;
+      // What this poll meant to claim is unknown now: the next one claims for everyone.
+      this.claimAllDue = true;
       this.log.warn({ err }, "event dispatch poll failed");
     }
   }
@@ -165,13 +191,16 @@ export class Dispatcher {
         // setImmediate, not a direct call: a long backlog must not starve the event loop.
         setImmediate(() => this.wake());
       } else {
-        this.wakeIn(this.config.BR_EVENTS_POLL_MS, true);
+        this.wakeIn(this.config.BR_EVENTS_POLL_MS, true, true);
       }
     });
   }
 
-  /** Polls in `ms` unless a poll is due sooner anyway; `fanOut` makes that poll scan the outbox. */
-  private wakeIn(ms: number, fanOut = false): void {
+  /**
+   * Polls in `ms` unless a poll is due sooner anyway; `fanOut` makes that poll scan the outbox,
+   * `claimAll` claim for every subscriber (the interval tick).
+   */
+  private wakeIn(ms: number, fanOut = false, claimAll = false): void {
     if (this.stopped) return;
     const at = Date.now() + ms;
     if (at >= this.timerAt) return;
@@ -181,6 +210,7 @@ export class Dispatcher {
       this.timerAt = Number.POSITIVE_INFINITY;
       // The interval tick always scans the outbox: other instances' emits only arrive this way.
       if (fanOut) this.fanOutDue = true;
+      if (claimAll) this.claimAllDue = true;
       this.wake();
     }, ms);
     this.timer.unref();
@@ -223,15 +253,25 @@ export class Dispatcher {
     } catch (err) {
       error = err;
     }
+    if (error === undefined) {
+      // The slot frees now, not once the mark is written: the receiver is done, and the row stays
+      // claimed (its lease) until the batch it joined is written. Waiting for the mark made every
+      // delivery a write of its own on PGlite's one connection (decisions.md #137).
+      this.markDelivered(row.id).catch((err: unknown) =>
+        // The claim's lease runs out and the delivery is retried: at least once, never lost.
+        this.log.warn({ err, deliveryId: row.id }, "could not record a delivery result"),
+      );
+      return;
+    }
     try {
-      if (error === undefined) {
-        await this.markDelivered(row.id);
-        return;
-      }
       const retryInMs = await this.db.asPlatform((tx) => this.record(tx, row, error, shutdown.aborted));
       // Claimed only once next_at has passed (Retry-After is honoured): polled then, after the
       // commit, rather than at the next interval.
-      if (retryInMs !== undefined && retryInMs < this.config.BR_EVENTS_POLL_MS) this.wakeIn(retryInMs + DUE_SLACK_MS);
+      if (retryInMs !== undefined && retryInMs < this.config.BR_EVENTS_POLL_MS) {
+        const dueAt = Date.now() + retryInMs;
+        this.retrying.set(row.subscriber, Math.min(dueAt, this.retrying.get(row.subscriber) ?? dueAt));
+        this.wakeIn(retryInMs + DUE_SLACK_MS);
+      }
     } catch (err) {
       // The claim's lease runs out and the delivery is retried: at least once, never lost.
       this.log.warn({ err, deliveryId: row.id }, "could not record a delivery result");
@@ -242,11 +282,20 @@ export class Dispatcher {
   private markDelivered(id: string): Promise<unknown> {
     if (!this.delivered) {
       const ids: string[] = [];
-      const written = this.writing.then(() => {
-        // From here on, successes gather for the next write.
-        this.delivered = undefined;
-        return this.db.asPlatform((tx) => markDelivered(tx, ids));
-      });
+      // Successes keep joining this batch until its transaction has a connection (on PGlite it
+      // queues behind the claims); a write that fails before it starts must not leave later
+      // successes gathering into a batch nobody will write.
+      const written = this.writing
+        .then(() =>
+          this.db.asPlatform((tx) => {
+            // From here on, successes gather for the next write.
+            this.delivered = undefined;
+            return markDelivered(tx, ids);
+          }),
+        )
+        .finally(() => {
+          if (this.delivered?.ids === ids) this.delivered = undefined;
+        });
       this.writing = written.catch(() => undefined);
       this.delivered = { ids, written };
     }

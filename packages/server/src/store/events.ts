@@ -14,9 +14,14 @@ const afterMs = (ms: number) => sql<Date>`now() + ${Math.max(0, Math.round(ms))}
 /**
  * Turns undispatched outbox rows into one delivery row per matching subscriber. SKIP LOCKED lets
  * several instances fan out side by side without taking the same event twice; the unique
- * (event_id, subscriber) index makes a repeated fan-out harmless anyway.
+ * (event_id, subscriber) index makes a repeated fan-out harmless anyway. Returns how many events
+ * it took and the subscribers it gave deliveries to.
  */
-export async function fanOutEvents(tx: Tx, subscribersFor: (type: string) => string[], batch: number): Promise<number> {
+export async function fanOutEvents(
+  tx: Tx,
+  subscribersFor: (type: string) => string[],
+  batch: number,
+): Promise<{ events: number; subscribers: Set<string> }> {
   const events = await tx
     .selectFrom("platform_events")
     .select(["id", "type"])
@@ -26,7 +31,7 @@ export async function fanOutEvents(tx: Tx, subscribersFor: (type: string) => str
     .forUpdate()
     .skipLocked()
     .execute();
-  if (events.length === 0) return 0;
+  if (events.length === 0) return { events: 0, subscribers: new Set() };
   const rows = events.flatMap((e) => subscribersFor(e.type).map((subscriber) => ({ event_id: e.id, subscriber })));
   if (rows.length > 0) {
     await tx
@@ -44,7 +49,7 @@ export async function fanOutEvents(tx: Tx, subscribersFor: (type: string) => str
       events.map((e) => e.id),
     )
     .execute();
-  return events.length;
+  return { events: events.length, subscribers: new Set(rows.map((r) => r.subscriber)) };
 }
 
 /**
