@@ -76,19 +76,17 @@ export async function activeKeyCount(tx: Tx): Promise<number> {
 const DAY_MS = 86_400_000;
 
 /**
- * The window's usage rows, from the rollups (decisions.md #131): the hours of its first, partial
- * UTC day from usage_hourly, every later day (today included) from usage_daily. `since` is an
- * hour boundary, so the sum equals counting the events since then.
+ * The window's rollup rows with unpriced requests (decisions.md #131): the hours of its first,
+ * partial UTC day from usage_hourly, every later day (today included) from usage_daily. `since`
+ * is an hour boundary, so the sum equals counting the events since then. Models served without a
+ * price are a few rows among millions: the partial indexes on `unpriced > 0` find them.
  */
-function windowRollups(since: Date, onlyUnpriced = false) {
+function unpricedRollups(since: Date) {
   const firstDay = new Date(Math.ceil(since.getTime() / DAY_MS) * DAY_MS);
-  const columns = sql`tenant_id, model, requests, errors, prompt_tokens, completion_tokens, cost_usd, unpriced`;
-  // Models served without a price are a few rows among millions: the partial indexes find them.
-  const unpriced = onlyUnpriced ? sql`AND unpriced > 0` : sql``;
   return sql`(
-    SELECT ${columns} FROM usage_hourly WHERE hour >= ${since} AND hour < ${firstDay} ${unpriced}
+    SELECT model, unpriced FROM usage_hourly WHERE hour >= ${since} AND hour < ${firstDay} AND unpriced > 0
     UNION ALL
-    SELECT ${columns} FROM usage_daily WHERE day >= ${firstDay.toISOString().slice(0, 10)}::date ${unpriced}
+    SELECT model, unpriced FROM usage_daily WHERE day >= ${firstDay.toISOString().slice(0, 10)}::date AND unpriced > 0
   )`;
 }
 
@@ -127,7 +125,7 @@ export async function usageSince(tx: Tx, since: Date) {
     return t ? [{ ...t, requests: b.requests, tokens: b.tokens }] : [];
   });
   const { rows: unpriced } = await sql<{ model: string; requests: number }>`
-    SELECT model, sum(unpriced)::float8 AS requests FROM ${windowRollups(since, true)} r GROUP BY model ORDER BY model`.execute(tx);
+    SELECT model, sum(unpriced)::float8 AS requests FROM ${unpricedRollups(since)} r GROUP BY model ORDER BY model`.execute(tx);
   return { totals: totalRows[0]!, top, unpriced };
 }
 

@@ -165,27 +165,30 @@ export interface UsageEventsTable {
   priced: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
+/** A rollup's bigint sum: read it cast to float8 (node-postgres answers a bigint as a string). */
+type BigintSum = ColumnType<string, number | string, number | string>;
+/** A UTC day, written as YYYY-MM-DD; the drivers read a date back as a local-time Date, so reads select to_char(day, 'YYYY-MM-DD'). */
+type UtcDay = ColumnType<Date, string, string>;
+
 /**
  * usage_daily / usage_hourly (migrations/0010): usage_events summed per tenant, UTC day (hour),
- * key (the nil uuid for keyless events) and model; the meter upserts them with each batch. Sums
- * are bigint: read them cast to float8 (node-postgres answers a bigint as a string).
+ * key (the nil uuid for keyless events) and model; the meter upserts them with each batch.
  */
 interface UsageRollupColumns {
   tenant_id: string;
   key_id: string;
   model: string;
-  requests: ColumnType<string, number | string, number | string>;
-  errors: ColumnType<string, number | string, number | string>;
-  prompt_tokens: ColumnType<string, number | string, number | string>;
-  completion_tokens: ColumnType<string, number | string, number | string>;
+  requests: BigintSum;
+  errors: BigintSum;
+  prompt_tokens: BigintSum;
+  completion_tokens: BigintSum;
   cost_usd: number;
   /** Events whose model had no price (counted as 0 USD). */
-  unpriced: ColumnType<string, number | string, number | string>;
+  unpriced: BigintSum;
 }
 
 export interface UsageDailyTable extends UsageRollupColumns {
-  /** The UTC day, written as YYYY-MM-DD; the drivers read a date back as a local-time Date, so reads select to_char(day, 'YYYY-MM-DD'). */
-  day: ColumnType<Date, string, string>;
+  day: UtcDay;
 }
 
 export interface UsageHourlyTable extends UsageRollupColumns {
@@ -196,10 +199,10 @@ export interface UsageHourlyTable extends UsageRollupColumns {
 /** usage_tenant_daily (migrations/0011): usage_daily summed per tenant and day, for the digest and tenant budgets. */
 export interface UsageTenantDailyTable {
   tenant_id: string;
-  day: ColumnType<Date, string, string>;
-  requests: ColumnType<string, number | string, number | string>;
-  prompt_tokens: ColumnType<string, number | string, number | string>;
-  completion_tokens: ColumnType<string, number | string, number | string>;
+  day: UtcDay;
+  requests: BigintSum;
+  prompt_tokens: BigintSum;
+  completion_tokens: BigintSum;
   cost_usd: number;
 }
 
@@ -207,10 +210,10 @@ export interface UsageTenantDailyTable {
 export interface UsagePlatformHourlyTable {
   hour: Timestamp;
   shard: number;
-  requests: ColumnType<string, number | string, number | string>;
-  errors: ColumnType<string, number | string, number | string>;
-  prompt_tokens: ColumnType<string, number | string, number | string>;
-  completion_tokens: ColumnType<string, number | string, number | string>;
+  requests: BigintSum;
+  errors: BigintSum;
+  prompt_tokens: BigintSum;
+  completion_tokens: BigintSum;
 }
 
 // jsonb columns: written as JSON text, read back parsed (the driver parses jsonb).
