@@ -4,7 +4,6 @@ import type { Database, Tx } from "../store/db.js";
 import {
   claimDueDeliveries,
   fanOutEvents,
-  findEvents,
   markDelivered,
   markFailed,
   releaseDelivery,
@@ -25,6 +24,9 @@ const RECHECK_MIN_MS = 5;
 const RECHECK_MAX_MS = 250;
 // A due retry can be a few ms short of next_at (timer vs. database clock); wake a little after.
 const DUE_SLACK_MS = 10;
+// How long a success waits for its mark when no claim is due to carry it: the ones finishing
+// meanwhile share its write.
+const MARK_DELAY_MS = 10;
 
 type DispatcherConfig = Pick<
   Config,
@@ -53,8 +55,11 @@ export function backoffMs(attempt: number, baseMs: number, maxMs: number): numbe
  * dispatcher (other instances' events wait for the interval); a retry wakes it when it is due.
  */
 export class Dispatcher {
-  private timer?: NodeJS.Timeout;
-  private timerAt = Number.POSITIVE_INFINITY;
+  // Two timers, so that short wake-ups (marks, rechecks, retries) never push the interval tick
+  // back: under a steady trickle of deliveries it would never come, and with it other instances'
+  // events and expired leases.
+  private interval?: NodeJS.Timeout;
+  private soon?: { at: number; fanOut: boolean; timer: NodeJS.Timeout };
   private tick?: Promise<void>;
   private stopped = true;
   // A wake-up that arrived while a poll ran: it may have missed what the wake-up announced.
@@ -77,10 +82,10 @@ export class Dispatcher {
   // an empty fan-out is retried after a short pause instead of waiting for the interval.
   private unseen = { count: 0, until: 0, pauseMs: RECHECK_MIN_MS };
   private stopListening?: () => void;
-  // Successes waiting to be written, one UPDATE for all of them once the write before finishes:
-  // one transaction per delivery was the ceiling on PGlite's single connection.
-  private delivered?: { ids: string[]; written: Promise<unknown> };
-  private writing: Promise<unknown> = Promise.resolve();
+  // Successes whose row is not yet marked delivered: the next poll's transaction writes them all,
+  // before it claims. A transaction of their own per delivery was the ceiling on PGlite's single
+  // connection (decisions.md #137, #138). Until written, the row stays claimed (its lease).
+  private finished: string[] = [];
   private readonly inFlight = new Map<string, { subscriber: string; abort: AbortController; done: Promise<void> }>();
 
   constructor(
@@ -107,30 +112,50 @@ export class Dispatcher {
   async stop(): Promise<void> {
     this.stopped = true;
     this.stopListening?.();
-    clearTimeout(this.timer);
-    this.timerAt = Number.POSITIVE_INFINITY;
+    clearTimeout(this.interval);
+    clearTimeout(this.soon?.timer);
+    this.interval = this.soon = undefined;
     await this.tick;
     for (const { abort } of this.inFlight.values()) abort.abort(new Error("dispatcher stopping"));
     await Promise.all([...this.inFlight.values()].map((f) => f.done));
-    // Successes whose mark is still being written (their slots are free already).
-    await this.writing;
+    // Successes no poll has written yet: unwritten, their leases would run out and deliver them again.
+    const marks = this.finished;
+    this.finished = [];
+    if (marks.length === 0) return;
+    await this.db
+      .asPlatform((tx) => markDelivered(tx, marks))
+      .catch((err: unknown) => this.log.warn({ err, deliveries: marks.length }, "could not record delivery results"));
   }
 
-  /** One poll: fan out what is new (when due), then start every due delivery there is room for. */
+  /**
+   * One poll: mark what finished, fan out what is new (when due), then start every due delivery
+   * there is room for — one transaction, or none when there is nothing to do.
+   */
   private async runOnce(): Promise<void> {
     const fanOut = this.fanOutDue;
     const claimAll = this.claimAllDue;
     this.fanOutDue = false;
     this.claimAllDue = false;
-    const wanted = new Set(this.backlog);
+    const marks = this.finished;
+    this.finished = [];
+    const wanted = new Set<string>();
+    // A backlog is claimed again once half its slots are free, so that one claim fills several.
+    for (const name of this.backlog) if (this.inFlightOf(name) <= MAX_IN_FLIGHT / 2) wanted.add(name);
     const now = Date.now();
+    let nextRetryAt = Number.POSITIVE_INFINITY;
     for (const [name, dueAt] of this.retrying) {
-      if (dueAt > now) continue;
-      wanted.add(name);
-      this.retrying.delete(name);
+      if (dueAt > now) nextRetryAt = Math.min(nextRetryAt, dueAt);
+      else {
+        wanted.add(name);
+        this.retrying.delete(name);
+      }
     }
+    // A sooner wake-up may have replaced the retry's own.
+    if (nextRetryAt < Number.POSITIVE_INFINITY) this.wakeIn(nextRetryAt - now + DUE_SLACK_MS);
+    if (!fanOut && !claimAll && marks.length === 0 && wanted.size === 0) return;
     try {
       const claimed = await this.db.asPlatform(async (tx) => {
+        if (marks.length) await markDelivered(tx, marks);
         // One transaction for both steps: rows fanned out here are claimable in the same one.
         const fanned = fanOut
           ? await fanOutEvents(tx, (type) => this.bus.subscribersFor(type), FAN_OUT_BATCH)
@@ -146,14 +171,13 @@ export class Dispatcher {
           else this.backlog.delete(name);
           rows.push(...got);
         }
-        const events = rows.length ? await findEvents(tx, [...new Set(rows.map((r) => r.event_id))]) : [];
-        return { fanned: fanned.events, rows, events: new Map(events.map((e) => [e.id, e])) };
+        return { fanned: fanned.events, rows };
       });
       if (fanOut) this.noteFanOut(claimed.fanned);
-      for (const row of claimed.rows) {
-        this.deliver(row, claimed.events.get(row.event_id)!);
-      }
+      for (const row of claimed.rows) this.deliver(row);
     } catch (err) {
+      // The marks are written by a later poll: the receivers are done, their rows still claimed.
+      this.finished.unshift(...marks);
       if (fanOut) this.fanOutDue = true;
       // What this poll meant to claim is unknown now: the next one claims for everyone.
       this.claimAllDue = true;
@@ -183,37 +207,53 @@ export class Dispatcher {
       this.again = true;
       return;
     }
-    // A timer already set stays: a pending recheck or due retry must still fire after this poll.
+    // Timers already set stay: a pending recheck or due retry must still fire after this poll.
     this.tick = this.runOnce().finally(() => {
       this.tick = undefined;
+      this.tickIn(this.config.BR_EVENTS_POLL_MS);
       if (this.again || this.fanOutDue) {
         this.again = false;
         // setImmediate, not a direct call: a long backlog must not starve the event loop.
         setImmediate(() => this.wake());
-      } else {
-        this.wakeIn(this.config.BR_EVENTS_POLL_MS, true, true);
       }
     });
   }
 
   /**
-   * Polls in `ms` unless a poll is due sooner anyway; `fanOut` makes that poll scan the outbox,
-   * `claimAll` claim for every subscriber (the interval tick).
+   * The interval tick in `ms` unless one is set already: it scans the outbox (other instances'
+   * emits only arrive this way) and claims for every subscriber.
    */
-  private wakeIn(ms: number, fanOut = false, claimAll = false): void {
-    if (this.stopped) return;
-    const at = Date.now() + ms;
-    if (at >= this.timerAt) return;
-    clearTimeout(this.timer);
-    this.timerAt = at;
-    this.timer = setTimeout(() => {
-      this.timerAt = Number.POSITIVE_INFINITY;
-      // The interval tick always scans the outbox: other instances' emits only arrive this way.
-      if (fanOut) this.fanOutDue = true;
-      if (claimAll) this.claimAllDue = true;
+  private tickIn(ms: number): void {
+    if (this.stopped || this.interval) return;
+    this.interval = setTimeout(() => {
+      this.interval = undefined;
+      this.fanOutDue = true;
+      this.claimAllDue = true;
       this.wake();
     }, ms);
-    this.timer.unref();
+    this.interval.unref();
+  }
+
+  /** Polls in `ms` unless a short wake-up is due sooner; `fanOut` makes that poll scan the outbox. */
+  private wakeIn(ms: number, fanOut = false): void {
+    if (this.stopped) return;
+    const at = Date.now() + ms;
+    if (this.soon && this.soon.at <= at) {
+      this.soon.fanOut ||= fanOut;
+      return;
+    }
+    clearTimeout(this.soon?.timer);
+    const soon = {
+      at,
+      fanOut: fanOut || (this.soon?.fanOut ?? false),
+      timer: setTimeout(() => {
+        this.soon = undefined;
+        if (soon.fanOut) this.fanOutDue = true;
+        this.wake();
+      }, ms),
+    };
+    soon.timer.unref();
+    this.soon = soon;
   }
 
   private inFlightOf(name: string): number {
@@ -222,25 +262,26 @@ export class Dispatcher {
     return n;
   }
 
-  private deliver(row: ClaimedDelivery, event: PlatformEvent): void {
+  private deliver(row: ClaimedDelivery): void {
     const abort = new AbortController();
     const signal = AbortSignal.any([abort.signal, AbortSignal.timeout(this.config.BR_EVENTS_TIMEOUT_MS)]);
-    const done = this.attempt(row, event, signal, abort.signal).finally(() => {
+    const done = this.attempt(row, signal, abort.signal).finally(() => {
       this.inFlight.delete(row.id);
-      // A subscriber with a backlog gets its next claim now, not at the interval: once half its
-      // slots are free, so that one claim fills several (a claim per delivery doubled the
-      // transactions, and PGlite has one connection).
+      // A subscriber with a backlog gets its next claim now, not at the interval, once half its
+      // slots are free: that poll also carries the marks. Otherwise the marks wait a moment for
+      // company.
       if (this.backlog.has(row.subscriber) && this.inFlightOf(row.subscriber) <= MAX_IN_FLIGHT / 2) this.wake();
+      else if (this.finished.length) this.wakeIn(MARK_DELAY_MS);
     });
     this.inFlight.set(row.id, { subscriber: row.subscriber, abort, done });
   }
 
-  private async attempt(row: ClaimedDelivery, event: PlatformEvent, signal: AbortSignal, shutdown: AbortSignal) {
+  private async attempt(row: ClaimedDelivery, signal: AbortSignal, shutdown: AbortSignal) {
     const subscriber = this.bus.get(row.subscriber);
     let error: unknown;
     try {
       if (!subscriber) throw new Error(`subscriber ${row.subscriber} is not registered`);
-      const handled = subscriber.handle(event, { deliveryId: row.id, attempt: row.attempts, signal });
+      const handled = subscriber.handle(row.event, { deliveryId: row.id, attempt: row.attempts, signal });
       handled.catch(() => undefined);
       // Raced against the signal: a handler that ignores it still cannot hold its claim forever.
       await Promise.race([
@@ -254,13 +295,7 @@ export class Dispatcher {
       error = err;
     }
     if (error === undefined) {
-      // The slot frees now, not once the mark is written: the receiver is done, and the row stays
-      // claimed (its lease) until the batch it joined is written. Waiting for the mark made every
-      // delivery a write of its own on PGlite's one connection (decisions.md #137).
-      this.markDelivered(row.id).catch((err: unknown) =>
-        // The claim's lease runs out and the delivery is retried: at least once, never lost.
-        this.log.warn({ err, deliveryId: row.id }, "could not record a delivery result"),
-      );
+      this.finished.push(row.id);
       return;
     }
     try {
@@ -276,31 +311,6 @@ export class Dispatcher {
       // The claim's lease runs out and the delivery is retried: at least once, never lost.
       this.log.warn({ err, deliveryId: row.id }, "could not record a delivery result");
     }
-  }
-
-  /** Resolves once `id` is stored as delivered, in the batch being gathered while the last one is written. */
-  private markDelivered(id: string): Promise<unknown> {
-    if (!this.delivered) {
-      const ids: string[] = [];
-      // Successes keep joining this batch until its transaction has a connection (on PGlite it
-      // queues behind the claims); a write that fails before it starts must not leave later
-      // successes gathering into a batch nobody will write.
-      const written = this.writing
-        .then(() =>
-          this.db.asPlatform((tx) => {
-            // From here on, successes gather for the next write.
-            this.delivered = undefined;
-            return markDelivered(tx, ids);
-          }),
-        )
-        .finally(() => {
-          if (this.delivered?.ids === ids) this.delivered = undefined;
-        });
-      this.writing = written.catch(() => undefined);
-      this.delivered = { ids, written };
-    }
-    this.delivered.ids.push(id);
-    return this.delivered.written;
   }
 
   /** Stores a failed or interrupted attempt; returns the delay of the retry it scheduled, if any. */

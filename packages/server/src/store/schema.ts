@@ -132,7 +132,7 @@ export interface PlatformEventsTable {
   id: string;
   type: string;
   tenant_id: string | null;
-  // The JSON of an EventMap value; read back through store/events.ts findEvents.
+  // The JSON of an EventMap value; read back through store/events.ts claimDueDeliveries.
   data: ColumnType<unknown, string, string>;
   created_at: Timestamp;
   dispatched_at: NullableTimestamp;

@@ -84,4 +84,61 @@ describe.each(ENGINES)("outbox dispatcher on %s with a 60 s poll interval", (eng
       server.deps.events.unsubscribe("t-retry-after");
     }
   });
+  it("writes a lone success's mark without waiting for the interval", async () => {
+    const seen: string[] = [];
+    const lone: Subscriber = {
+      name: "t-lone",
+      patterns: ["tenant.claimed"],
+      async handle(event) {
+        seen.push(event.id);
+      },
+    };
+    server.deps.events.subscribe(lone);
+    try {
+      const event = await server.deps.db.asPlatform((tx) => emit(tx, "tenant.claimed", claimed(98)));
+      // No backlog, so no claim to carry it: only the mark's own short wake-up writes it.
+      const row = await waitFor("the lone mark", () =>
+        server.deps.db.asPlatform((tx) =>
+          tx
+            .selectFrom("event_deliveries")
+            .select(["status", "attempts"])
+            .where("event_id", "=", event.id)
+            .where("subscriber", "=", "t-lone")
+            .where("status", "=", "delivered")
+            .executeTakeFirst(),
+        ),
+      );
+      expect(row.attempts).toBe(1);
+      expect(seen).toEqual([event.id]);
+    } finally {
+      server.deps.events.unsubscribe("t-lone");
+    }
+  });
+  it("keeps a retry's wake-up when a sooner one replaces its timer", async () => {
+    const attempts: number[] = [];
+    const retrying: Subscriber = {
+      name: "t-retry-kept",
+      patterns: ["tenant.claimed"],
+      async handle() {
+        attempts.push(Date.now());
+        if (attempts.length === 1) throw new RetryLaterError(500, "429 Too Many Requests, Retry-After: 0.5");
+      },
+    };
+    // Finishes after the retry is scheduled: its mark's 10 ms wake-up takes the timer.
+    const late: Subscriber = {
+      name: "t-retry-late",
+      patterns: ["tenant.claimed"],
+      handle: () => new Promise((r) => setTimeout(r, 100)),
+    };
+    server.deps.events.subscribe(retrying);
+    server.deps.events.subscribe(late);
+    try {
+      await server.deps.db.asPlatform((tx) => emit(tx, "tenant.claimed", claimed(97)));
+      await waitFor("the retry, well before the 60 s interval", () => attempts.length === 2, 20_000);
+      expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(500);
+    } finally {
+      server.deps.events.unsubscribe("t-retry-kept");
+      server.deps.events.unsubscribe("t-retry-late");
+    }
+  });
 });
