@@ -11,6 +11,8 @@ import { pglitePool } from "./pglite-pool.js";
 import type { DB } from "./schema.js";
 
 export type Engine = "pglite" | "postgres";
+type Role = "br_app" | "br_platform";
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export type Tx = Transaction<DB>;
 type Rows = Record<string, unknown>[];
 export type ExecScript = (script: string) => Promise<Rows>;
@@ -165,11 +167,14 @@ export class Database {
     return this.scoped("br_platform", "", fn);
   }
 
-  private scoped<T>(role: string, tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  private scoped<T>(role: Role, tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    // Literals, not parameters, so that PGlite takes it by the simple protocol (pglite-pool.ts):
+    // safe only because the role is one of two names and the tenant id a UUID, checked here.
+    if (tenantId !== "" && !UUID.test(tenantId)) return Promise.reject(new TypeError("a tenant scope needs a tenant id (a UUID)"));
     return this.kysely.transaction().execute(async (tx) => {
       // is_local = true: both settings end with the transaction, never leak to the next user of
       // the pooled connection (DESIGN.md §5).
-      await sql`SELECT set_config('role', ${role}, true), set_config('br.tenant_id', ${tenantId}, true)`.execute(tx);
+      await sql`SELECT set_config('role', ${sql.lit(role)}, true), set_config('br.tenant_id', ${sql.lit(tenantId)}, true)`.execute(tx);
       return fn(tx);
     });
   }

@@ -82,6 +82,20 @@ describe.each(ENGINES)("row-level security on %s", (engine) => {
     expect(new Set(after)).toEqual(new Set([login]));
   });
 
+  it("a scope's settings are literals: a tenant id that is not a UUID is refused before anything is sent", async () => {
+    const db = server.deps.db;
+    const before = db.queryCount;
+    for (const bad of ["x', true), set_config('role', 'br_platform', false) --", a.tenantId.replace(/-/g, ""), `${a.tenantId} `]) {
+      await expect(db.asTenant(bad, (tx) => tx.selectFrom("tenants").select("id").execute())).rejects.toThrow(TypeError);
+    }
+    expect(db.queryCount).toBe(before);
+    // And a well-formed one reaches the database as itself.
+    const { rows } = await db.asTenant(a.tenantId, (tx) =>
+      sql<{ t: string; u: string }>`SELECT current_setting('br.tenant_id') AS t, current_user AS u`.execute(tx),
+    );
+    expect(rows).toEqual([{ t: a.tenantId, u: "br_app" }]);
+  });
+
   it("the platform's usage totals are not readable in a tenant's scope at all", async () => {
     await expect(server.deps.db.asTenant(a.tenantId, (tx) => sql`SELECT count(*) FROM usage_platform_hourly`.execute(tx))).rejects.toThrow(
       /permission denied/,
