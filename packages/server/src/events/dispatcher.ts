@@ -128,7 +128,7 @@ export class Dispatcher {
   }
 
   /**
-   * One poll: mark what finished, fan out what is new (when due), then start every due delivery
+   * One poll: fan out what is new (when due), mark what finished and start every due delivery
    * there is room for — one transaction, or none when there is nothing to do.
    */
   private async runOnce(): Promise<void> {
@@ -155,22 +155,25 @@ export class Dispatcher {
     if (!fanOut && !claimAll && marks.length === 0 && wanted.size === 0) return;
     try {
       const claimed = await this.db.asPlatform(async (tx) => {
-        if (marks.length) await markDelivered(tx, marks);
         // One transaction for both steps: rows fanned out here are claimable in the same one.
         const fanned = fanOut
           ? await fanOutEvents(tx, (type) => this.bus.subscribersFor(type), FAN_OUT_BATCH)
           : { events: 0, subscribers: new Set<string>() };
         for (const name of fanned.subscribers) wanted.add(name);
         const rows: ClaimedDelivery[] = [];
+        let unmarked = marks;
         for (const name of this.bus.names()) {
           if (!claimAll && !wanted.has(name)) continue;
           const room = MAX_IN_FLIGHT - this.inFlightOf(name);
           if (room <= 0) continue;
-          const got = await claimDueDeliveries(tx, name, room, this.config.BR_EVENTS_LEASE_MS);
+          // The first claim also writes the marks.
+          const got = await claimDueDeliveries(tx, name, room, this.config.BR_EVENTS_LEASE_MS, unmarked);
+          unmarked = [];
           if (got.length === room) this.backlog.add(name);
           else this.backlog.delete(name);
           rows.push(...got);
         }
+        if (unmarked.length) await markDelivered(tx, unmarked);
         return { fanned: fanned.events, rows };
       });
       if (fanOut) this.noteFanOut(claimed.fanned);

@@ -56,11 +56,28 @@ export async function fanOutEvents(
  * Reserves up to `limit` due deliveries of one subscriber for `leaseMs`, with their events: the
  * attempt is counted and next_at moves to the end of the lease, so if this instance dies
  * mid-delivery the row simply becomes due again. SKIP LOCKED: instances never wait on each other's
- * rows. One statement, the events joined to the claim: on PGlite's one connection a second
- * statement per claim was a sixth of the dispatcher's database time (decisions.md #138).
+ * rows. `delivered` (any subscriber's finished deliveries) are marked in the same statement.
+ *
+ * One statement for all three (decisions.md #138): on PGlite's one connection, the mark and the
+ * events' read as statements of their own were a third of the dispatcher's database time. A row
+ * both marked and due again (its lease ran out before its mark was written) is changed by
+ * whichever part runs first and skipped by the other: marked, or claimed and sent once more.
  */
-export async function claimDueDeliveries(tx: Tx, subscriber: string, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+export async function claimDueDeliveries(
+  tx: Tx,
+  subscriber: string,
+  limit: number,
+  leaseMs: number,
+  delivered: readonly string[] = [],
+): Promise<ClaimedDelivery[]> {
   const rows = await tx
+    .with("marked", (db) =>
+      db
+        .updateTable("event_deliveries")
+        .set({ status: "delivered", delivered_at: sql`now()`, last_error: null })
+        .where(sql<boolean>`id = ANY(${delivered}::uuid[])`)
+        .returning("id"),
+    )
     .with("claimed", (db) =>
       db
         .updateTable("event_deliveries")
