@@ -216,12 +216,16 @@ export const UNIQUE_VIOLATION = "23505";
  * directory is created by a short-lived child process, and the server opens it as on every later
  * start. In-memory databases cannot be handed over that way and are created in place.
  */
+// PGlite's wasm heap holds all of shared_buffers from the start (PostgreSQL's default 128 MB
+// made ~100 MB of its idle RSS); its files sit in the OS page cache anyway (decisions.md #153).
+const PGLITE_SHARED_BUFFERS = "32MB";
+
 async function openPglite(dataDir: string): Promise<PGlite> {
   if (!dataDir.startsWith("memory://")) {
     await mkdir(dataDir, { recursive: true });
     if (!existsSync(join(dataDir, "PG_VERSION"))) await createDataDir(dataDir);
   }
-  const pglite = new PGlite(dataDir);
+  const pglite = new PGlite(dataDir, { postgresqlconf: [`shared_buffers=${PGLITE_SHARED_BUFFERS}`] });
   await pglite.waitReady;
   return pglite;
 }

@@ -1,6 +1,7 @@
 import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { Database } from "../../src/store/db.js";
 import { pglitePool } from "../../src/store/pglite-pool.js";
 
 interface Db {
@@ -59,5 +60,17 @@ describe("the PGlite pool", () => {
     ]);
     const updated = await sql`UPDATE t SET note = 'c'`.execute(db);
     expect(updated.numAffectedRows).toBe(2n);
+  });
+});
+
+describe("the embedded database", () => {
+  it("opens with 32 MB of shared_buffers, not PostgreSQL's 128 MB (its wasm heap holds them all: decisions.md #153)", async () => {
+    const db = await Database.open({ dataDir: "memory://" });
+    try {
+      const { rows } = await sql<{ shared_buffers: string }>`show shared_buffers`.execute(db.kysely);
+      expect(rows[0]!.shared_buffers).toBe("32MB");
+    } finally {
+      await db.close();
+    }
   });
 });
