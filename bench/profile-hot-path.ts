@@ -14,7 +14,7 @@ import { startBenchServer } from "./lib/child.js";
 import { machine, writeSection } from "./lib/report.js";
 import { fmt } from "./support/measure.js";
 import { startMockUpstream } from "./support/processes.js";
-import { CHAT_BODY } from "./support/setup.js";
+import { CHAT_BODY, pricedProviders } from "./support/setup.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const quick = process.env.BENCH_QUICK === "1";
@@ -64,17 +64,7 @@ function shares(profile: { nodes: ProfileNode[]; samples: number[] }) {
 async function profileOf(engine: string, env: Record<string, string>) {
   const dir = await mkdtemp(join(tmpdir(), "br-profile-"));
   const upstream = await startMockUpstream(1024);
-  const providers = JSON.stringify([
-    {
-      type: "openai-compatible",
-      name: "mock",
-      base_url: upstream.url,
-      api_key: "sk-mock",
-      models: ["mock-model"],
-      prices: { "mock-model": { input_per_mtok: 0.15, output_per_mtok: 0.6 } },
-    },
-  ]);
-  const server = await startBenchServer({ BR_PROVIDERS: providers, ...env });
+  const server = await startBenchServer({ BR_PROVIDERS: pricedProviders(upstream.url), ...env });
   try {
     const run = (duration: number) =>
       autocannon({

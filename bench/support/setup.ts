@@ -7,6 +7,20 @@ import { startFloorProxy, startMockUpstream, startPortkey, type Child } from "./
 export const CHAT_BODY = JSON.stringify({ model: "mock-model", messages: [{ role: "user", content: "Say something." }] });
 export const STREAM_BODY = JSON.stringify({ model: "mock-model", stream: true, messages: [{ role: "user", content: "Say something." }] });
 
+/** BR_PROVIDERS for the mock upstream, priced (gpt-4o-mini's list price) so that budgeted requests are charged. */
+export function pricedProviders(upstreamUrl: string): string {
+  return JSON.stringify([
+    {
+      type: "openai-compatible",
+      name: "mock",
+      base_url: upstreamUrl,
+      api_key: "sk-mock",
+      models: ["mock-model"],
+      prices: { "mock-model": { input_per_mtok: 0.15, output_per_mtok: 0.6 } },
+    },
+  ]);
+}
+
 export interface Gateways {
   direct: Target;
   /** node:http + undici, and bare Hono: proxies with nothing of the gateway in them. */
@@ -28,17 +42,7 @@ export interface Gateways {
  */
 export async function startGateways(): Promise<Gateways> {
   const upstream = await startMockUpstream(1024);
-  // Priced, so that budgeted requests are charged (gpt-4o-mini's list price).
-  const providers = JSON.stringify([
-    {
-      type: "openai-compatible",
-      name: "mock",
-      base_url: upstream.url,
-      api_key: "sk-mock",
-      models: ["mock-model"],
-      prices: { "mock-model": { input_per_mtok: 0.15, output_per_mtok: 0.6 } },
-    },
-  ]);
+  const providers = pricedProviders(upstream.url);
   const [raw, hono] = await Promise.all([startFloorProxy("raw", upstream.url), startFloorProxy("hono", upstream.url)]);
   // The embedded default: PGlite, even when the caller's shell has DATABASE_URL set.
   const br = await startBenchServer({ BR_PROVIDERS: providers, DATABASE_URL: "", BR_MIGRATION_DATABASE_URL: "" });

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SharedCache } from "../../src/cache/interface.js";
 import { MemoryCache } from "../../src/cache/memory.js";
 import { RedisCache } from "../../src/cache/redis.js";
@@ -8,6 +8,7 @@ import { RateLimitError } from "../../src/errors/index.js";
 import type { Limits } from "../../src/limits/interface.js";
 import { memoryLimits } from "../../src/limits/memory.js";
 import { redisLimits } from "../../src/limits/redis.js";
+import { startOwnRedis, type OwnRedis } from "../support/own-redis.js";
 import { HAS_REDIS, REDIS_URL } from "../support/services.js";
 
 const prefix = `brt:${randomBytes(4).toString("hex")}:`;
@@ -117,5 +118,54 @@ describe.runIf(HAS_REDIS)("Limits over Redis are shared between instances", () =
       await a.quit();
       await b.quit();
     }
+  });
+});
+
+/**
+ * A budgeted request reads its counters and charges them in Redis (decisions.md #154): each charge
+ * one command, and the commands of concurrent requests in one write. A redis-server of the test's
+ * own, so that its statistics count this test's commands alone.
+ */
+describe("RedisCache's writes to Redis", () => {
+  let redis: OwnRedis;
+  let cache: RedisCache;
+  let stats: Redis;
+  beforeAll(async () => {
+    redis = await startOwnRedis();
+    cache = new RedisCache(redis.url, { prefix });
+    stats = new Redis(redis.url);
+    await cache.incrBy("warm", 1, 5_000);
+  });
+  afterAll(async () => {
+    await cache.close();
+    stats.disconnect();
+    await redis.kill();
+  });
+
+  const info = async () => {
+    const lines = (await stats.info("all")).split("\r\n").filter((l) => l.includes(":"));
+    return new Map(lines.map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 1)] as const));
+  };
+  const calls = (stat: string | undefined) => Number(/calls=(\d+)/.exec(stat ?? "")?.[1] ?? 0);
+
+  it("charges a counter with one command, no MULTI", async () => {
+    const before = await info();
+    await cache.incrBy("c:one", 7, 5_000);
+    const after = await info();
+    // One script call by its SHA; the INCRBY and PEXPIRE it runs are not commands sent.
+    expect(calls(after.get("cmdstat_evalsha")) - calls(before.get("cmdstat_evalsha"))).toBe(1);
+    expect(calls(after.get("cmdstat_incrby")) - calls(before.get("cmdstat_incrby"))).toBe(1);
+    expect(calls(after.get("cmdstat_multi"))).toBe(0);
+    expect(await stats.pttl(`${prefix}c:one`)).toBeGreaterThan(4_000);
+  });
+
+  it("sends the commands of concurrent callers in one write", async () => {
+    const before = Number((await info()).get("total_reads_processed"));
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) => (i % 2 ? cache.incrBy(`c:${i}`, 1, 5_000) : cache.counters([`c:${i}`, "c:one"]))),
+    );
+    const reads = Number((await info()).get("total_reads_processed")) - before;
+    // One read event for the 40 commands (a large write may arrive in two), one for the INFO.
+    expect(reads).toBeLessThanOrEqual(4);
   });
 });
