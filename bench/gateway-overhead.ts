@@ -106,7 +106,7 @@ try {
 ## Gateway overhead (\`npm run bench:gateway-overhead\`)
 
 ${machine()}; 1-minute load average ${fmt(load, 1)} before the run. Mock upstream (fixed ${"~1 kB"} completion, no delay), BrainstormRouter (API-key auth,
-usage metering on, log level warn; on the embedded PGlite and, when \`DATABASE_URL\` is set, on
+usage metering on, log level warn, in-process cache (Redis: \`bench:budget-cost\`); on the embedded PGlite and, when \`DATABASE_URL\` is set, on
 PostgreSQL) and Portkey's gateway (\`@portkey-ai/gateway\`
 from npm, \`start-server.js --headless\`, pinned to 127.0.0.1), each in its own process on the same
 2-core machine as the load generator. Each figure is the median of ${RUNS} runs. Concurrency 1: ${ROUNDS * PER_ROUND}

@@ -44,12 +44,13 @@ export async function startGateways(): Promise<Gateways> {
   const upstream = await startMockUpstream(1024);
   const providers = pricedProviders(upstream.url);
   const [raw, hono] = await Promise.all([startFloorProxy("raw", upstream.url), startFloorProxy("hono", upstream.url)]);
-  // The embedded default: PGlite, even when the caller's shell has DATABASE_URL set.
-  const br = await startBenchServer({ BR_PROVIDERS: providers, DATABASE_URL: "", BR_MIGRATION_DATABASE_URL: "" });
+  // The embedded defaults: PGlite and the in-process cache, even when the caller's shell has
+  // DATABASE_URL or REDIS_URL set (a budgeted request's Redis round trips are bench:budget-cost's).
+  const br = await startBenchServer({ BR_PROVIDERS: providers, DATABASE_URL: "", BR_MIGRATION_DATABASE_URL: "", REDIS_URL: "" });
   let pg: { server: BenchServer; database: TestDatabase } | undefined;
   if (process.env.DATABASE_URL) {
     const database = await createTestDatabase("postgres");
-    pg = { database, server: await startBenchServer({ BR_PROVIDERS: providers, ...database.env }) };
+    pg = { database, server: await startBenchServer({ BR_PROVIDERS: providers, ...database.env, REDIS_URL: "" }) };
   }
   const portkey: Child = await startPortkey(await freePort());
   return {
