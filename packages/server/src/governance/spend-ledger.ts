@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import type { Logger } from "pino";
 import type { SharedCache } from "../cache/interface.js";
 import { AppError } from "../errors/index.js";
@@ -16,6 +17,11 @@ const LIFETIME_TTL_MS = 3_650 * DAY_MS;
 export const THRESHOLD = 0.8;
 // One warning per interval while the counters cannot be read, not one per request.
 const UNREADABLE_WARNING_MS = 10_000;
+// How long a counter's last read (or a charge's answer) admits requests without another read. A
+// read per request was half a budget's cost with Redis (decisions.md #155); what other instances
+// charge meanwhile may be admitted past the budget, a sliver of what requests in flight already
+// can be (#121).
+export const ADMISSION_READ_MS = 10;
 
 export interface BudgetCrossing {
   budget: Budget;
@@ -40,6 +46,8 @@ const ttlOf = (window: PeriodWindow, now: number) => (window.resetsAt === null ?
 export class SpendLedger {
   private timer?: NodeJS.Timeout;
   private lastUnreadableWarning = -Infinity;
+  // Counter key → its latest value seen here (nano-dollars) and when: admission reads from it.
+  private readonly seen = new LRUCache<string, { nanos: number; at: number }>({ max: 10_000 });
 
   constructor(
     private readonly cache: SharedCache,
@@ -93,7 +101,7 @@ export class SpendLedger {
     if (budgets.length === 0) return;
     let spent: number[];
     try {
-      spent = await this.spentUsd(budgets, now);
+      spent = await this.admissionSpend(budgets, now);
     } catch (err) {
       // The cache (Redis) is down: admit, as the rate limits do, rather than refuse every
       // request; reconciliation restores the counters from the rollup (decisions.md #122).
@@ -105,14 +113,36 @@ export class SpendLedger {
     });
   }
 
+  /** Each budget's spend, USD, from what was seen of its counter in the last ADMISSION_READ_MS, or read now. */
+  private async admissionSpend(budgets: readonly Budget[], now: number): Promise<number[]> {
+    const keys = budgets.map((b) => counterKey(b, periodWindow(b.period, now)));
+    const stale = keys.filter((key) => now - (this.seen.get(key)?.at ?? -Infinity) >= ADMISSION_READ_MS);
+    if (stale.length > 0) {
+      const values = await this.cache.counters(stale);
+      stale.forEach((key, i) => this.see(key, values[i]!, now));
+    }
+    return keys.map((key) => this.seen.get(key)!.nanos / NANOS_PER_USD);
+  }
+
+  // A counter only grows within its period (a new period is a new key), so a lower figure is an
+  // older one, or a Redis that lost it: the higher is kept.
+  private see(key: string, nanos: number, at: number) {
+    this.seen.set(key, { nanos: Math.max(nanos, this.seen.get(key)?.nanos ?? 0), at });
+  }
+
   /** Adds a request's cost to each budget; reports each threshold the charge crosses (once: counters only grow). */
   charge(budgets: readonly Budget[], costUsd: number, now = Date.now()): void {
     const nanos = toNanos(costUsd);
     if (nanos <= 0) return;
     for (const budget of budgets) {
       const window = periodWindow(budget.period, now);
-      this.cache.incrBy(counterKey(budget, window), nanos, ttlOf(window, now)).then(
-        (after) => this.crossings(budget, window, after - nanos, after),
+      const key = counterKey(budget, window);
+      this.cache.incrBy(key, nanos, ttlOf(window, now)).then(
+        (after) => {
+          // The counter's latest total, as fresh as a read.
+          this.see(key, after, Date.now());
+          this.crossings(budget, window, after - nanos, after);
+        },
         (err: unknown) =>
           this.log.warn({ err, scope: budget.scope, id: budget.id }, "could not charge a spend counter; reconciliation will"),
       );
