@@ -48,6 +48,9 @@ export class SpendLedger {
   private lastUnreadableWarning = -Infinity;
   // Counter key → its latest value seen here (nano-dollars) and when: admission reads from it.
   private readonly seen = new LRUCache<string, { nanos: number; at: number }>({ max: 10_000 });
+  // Charges of this event-loop turn by counter key, added up; `flushing` once their write is queued.
+  private pending = new Map<string, { budget: Budget; window: PeriodWindow; nanos: number; ttlMs: number }>();
+  private flushing = false;
 
   constructor(
     private readonly cache: SharedCache,
@@ -130,14 +133,33 @@ export class SpendLedger {
     this.seen.set(key, { nanos: Math.max(nanos, this.seen.get(key)?.nanos ?? 0), at });
   }
 
-  /** Adds a request's cost to each budget; reports each threshold the charge crosses (once: counters only grow). */
+  /**
+   * Adds a request's cost to each budget, at the end of this event-loop turn together with the
+   * other requests' charges of the turn: one increment per counter (decisions.md #155). Reports
+   * each threshold a charge crosses (once: counters only grow).
+   */
   charge(budgets: readonly Budget[], costUsd: number, now = Date.now()): void {
     const nanos = toNanos(costUsd);
     if (nanos <= 0) return;
     for (const budget of budgets) {
       const window = periodWindow(budget.period, now);
       const key = counterKey(budget, window);
-      this.cache.incrBy(key, nanos, ttlOf(window, now)).then(
+      const waiting = this.pending.get(key);
+      if (waiting) waiting.nanos += nanos;
+      else this.pending.set(key, { budget, window, nanos, ttlMs: ttlOf(window, now) });
+    }
+    if (this.pending.size > 0 && !this.flushing) {
+      this.flushing = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.flushing = false;
+    const charges = this.pending;
+    this.pending = new Map();
+    for (const [key, { budget, window, nanos, ttlMs }] of charges) {
+      this.cache.incrBy(key, nanos, ttlMs).then(
         (after) => {
           // The counter's latest total, as fresh as a read.
           this.see(key, after, Date.now());

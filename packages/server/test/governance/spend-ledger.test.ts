@@ -5,12 +5,17 @@ import type { Budget } from "../../src/governance/policy.js";
 import { createLogger } from "../../src/logger.js";
 import { Database } from "../../src/store/db.js";
 
-/** The shared counters, with their reads counted: one per instance's look at the shared cache. */
+/** The shared counters, with their reads and increments counted: each one a command to Redis. */
 class CountedCache extends MemoryCache {
   reads = 0;
+  increments = 0;
   override async counters(keys: readonly string[]) {
     this.reads++;
     return super.counters(keys);
+  }
+  override async incrBy(key: string, by: number, ttlMs: number) {
+    this.increments++;
+    return super.incrBy(key, by, ttlMs);
   }
 }
 
@@ -79,5 +84,26 @@ describe("SpendLedger admission", () => {
     await spend.spentUsd([budget], now);
     await spend.spentUsd([budget], now);
     expect(cache.reads).toBe(3);
+  });
+});
+
+describe("SpendLedger charges", () => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await Database.open({ dataDir: "memory://" });
+  });
+  afterAll(() => db.close());
+
+  it("adds the charges of one event-loop turn to a counter with one increment, and reports a crossing once", async () => {
+    const cache = new CountedCache();
+    const crossings: BudgetCrossing[] = [];
+    const spend = new SpendLedger(cache, db, createLogger("silent"), (c) => crossings.push(c));
+    const tenantBudget: Budget = { ...budget, scope: "tenant", id: budget.tenantId };
+    for (let i = 0; i < 5; i++) spend.charge([budget, tenantBudget], 0.2);
+    await settled();
+    expect(cache.increments).toBe(2);
+    expect(await spend.spentUsd([budget, tenantBudget])).toEqual([1, 1]);
+    // 0 → 1 USD in one increment: each budget reached, reported once (no threshold crossing of its own).
+    expect(crossings.map((c) => `${c.budget.scope} ${c.level}`).sort()).toEqual(["key exceeded", "tenant exceeded"]);
   });
 });
