@@ -17,7 +17,7 @@ import { startMockUpstream } from "./support/processes.js";
 import { CHAT_BODY, pricedProviders } from "./support/setup.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
