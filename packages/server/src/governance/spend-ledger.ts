@@ -122,7 +122,7 @@ export class SpendLedger {
     const stale = keys.filter((key) => now - (this.seen.get(key)?.at ?? -Infinity) >= ADMISSION_READ_MS);
     if (stale.length > 0) {
       const values = await this.cache.counters(stale);
-      stale.forEach((key, i) => this.see(key, values[i]!, now));
+      for (const [i, key] of stale.entries()) this.see(key, values[i]!, now);
     }
     return keys.map((key) => this.seen.get(key)!.nanos / NANOS_PER_USD);
   }
