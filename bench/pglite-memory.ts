@@ -77,8 +77,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** RUNS measurements, each of a data directory of its own. */
-async function runs(measure: (dir: string) => Promise<number[]>): Promise<number[][]> {
-  const all: number[][] = [];
+async function runs<T>(measure: (dir: string) => Promise<T>): Promise<T[]> {
+  const all: T[] = [];
   for (let i = 0; i < RUNS; i++) {
     const dir = await mkdtemp(join(tmpdir(), "br-rss-"));
     try {
@@ -91,31 +91,26 @@ async function runs(measure: (dir: string) => Promise<number[]>): Promise<number
 }
 
 const load = loadavg()[0]!;
-{
-  // Each run: a first start on a new directory, then a restart on it.
-  const servers = await runs(async (dir) => [await serverRss({ BR_DATA_DIR: dir }), await serverRss({ BR_DATA_DIR: dir })]);
-  const rows: [string, number[]][] = [
-    ["PGlite, first start (creates the data directory)", servers.map((r) => r[0]!)],
-    ["PGlite, restart on that directory", servers.map((r) => r[1]!)],
-  ];
-  if (process.env.DATABASE_URL) {
-    const { DATABASE_URL, BR_MIGRATION_DATABASE_URL } = process.env;
-    const env = { DATABASE_URL, ...(BR_MIGRATION_DATABASE_URL ? { BR_MIGRATION_DATABASE_URL } : {}) };
-    rows.push(["PostgreSQL (DATABASE_URL)", (await runs(async () => [await serverRss(env)])).map((r) => r[0]!)]);
-  }
-  rows.push([
-    "reference: a bare PGlite that created its directory and stayed open",
-    (await runs(async (dir) => [await bareCreatorRss(dir)])).map((r) => r[0]!),
-  ]);
-  const md = [
-    "## Idle memory (`npm run bench:pglite-memory`)",
-    "",
-    `${machine()}, load ${load.toFixed(2)} before the run. The compiled server (\`node dist/main.js\`, as \`npm start\`), RSS ${IDLE_MS / 1000} s after \`/ready\` answered; median of ${RUNS} runs, each on a new data directory (all runs in brackets). Target ≤ 400 MB on PGlite.`,
-    "",
-    "| server | idle RSS | runs |",
-    "|---|---:|---:|",
-    ...rows.map(([name, mbs]) => `| ${name} | ${median(mbs)} MB | [${mbs.join(", ")}] |`),
-  ].join("\n");
-  console.log(md);
-  if (process.env.BENCH_QUICK !== "1") await writeSection("pglite-memory", md);
+// Each run: a first start on a new directory, then a restart on it.
+const servers = await runs(async (dir) => [await serverRss({ BR_DATA_DIR: dir }), await serverRss({ BR_DATA_DIR: dir })] as const);
+const rows: [string, number[]][] = [
+  ["PGlite, first start (creates the data directory)", servers.map(([first]) => first)],
+  ["PGlite, restart on that directory", servers.map(([, restart]) => restart)],
+];
+if (process.env.DATABASE_URL) {
+  const { DATABASE_URL, BR_MIGRATION_DATABASE_URL } = process.env;
+  const env = { DATABASE_URL, ...(BR_MIGRATION_DATABASE_URL ? { BR_MIGRATION_DATABASE_URL } : {}) };
+  rows.push(["PostgreSQL (DATABASE_URL)", await runs(() => serverRss(env))]);
 }
+rows.push(["reference: a bare PGlite that created its directory and stayed open", await runs(bareCreatorRss)]);
+const md = [
+  "## Idle memory (`npm run bench:pglite-memory`)",
+  "",
+  `${machine()}, load ${load.toFixed(2)} before the run. The compiled server (\`node dist/main.js\`, as \`npm start\`), RSS ${IDLE_MS / 1000} s after \`/ready\` answered; median of ${RUNS} runs, each on a new data directory (all runs in brackets). Target ≤ 400 MB on PGlite.`,
+  "",
+  "| server | idle RSS | runs |",
+  "|---|---:|---:|",
+  ...rows.map(([name, mbs]) => `| ${name} | ${median(mbs)} MB | [${mbs.join(", ")}] |`),
+].join("\n");
+console.log(md);
+if (process.env.BENCH_QUICK !== "1") await writeSection("pglite-memory", md);

@@ -83,8 +83,9 @@ export class Dispatcher {
   private unseen = { count: 0, until: 0, pauseMs: RECHECK_MIN_MS };
   private stopListening?: () => void;
   // Successes whose row is not yet marked delivered: the next poll writes them all, in its first
-  // claim's statement (or on their own when it claims nothing). A transaction of their own per delivery was the ceiling on PGlite's single
-  // connection (decisions.md #137, #138). Until written, the row stays claimed (its lease).
+  // claim's statement (or on their own when it claims nothing). A transaction of their own per
+  // delivery was the ceiling on PGlite's single connection (decisions.md #137, #138). Until
+  // written, the row stays claimed (its lease).
   private finished: string[] = [];
   private readonly inFlight = new Map<string, { subscriber: string; abort: AbortController; done: Promise<void> }>();
 

@@ -48,9 +48,9 @@ export class SpendLedger {
   private lastUnreadableWarning = -Infinity;
   // Counter key → its latest value seen here (nano-dollars) and when: admission reads from it.
   private readonly seen = new LRUCache<string, { nanos: number; at: number }>({ max: 10_000 });
-  // Charges of this event-loop turn by counter key, added up; `flushing` once their write is queued.
+  // Charges of this event-loop turn by counter key, added up; `flushQueued` once their write is.
   private pending = new Map<string, { budget: Budget; window: PeriodWindow; nanos: number; ttlMs: number }>();
-  private flushing = false;
+  private flushQueued = false;
 
   constructor(
     private readonly cache: SharedCache,
@@ -148,14 +148,14 @@ export class SpendLedger {
       if (waiting) waiting.nanos += nanos;
       else this.pending.set(key, { budget, window, nanos, ttlMs: ttlOf(window, now) });
     }
-    if (this.pending.size > 0 && !this.flushing) {
-      this.flushing = true;
+    if (this.pending.size > 0 && !this.flushQueued) {
+      this.flushQueued = true;
       setImmediate(() => this.flush());
     }
   }
 
   private flush(): void {
-    this.flushing = false;
+    this.flushQueued = false;
     const charges = this.pending;
     this.pending = new Map();
     for (const [key, { budget, window, nanos, ttlMs }] of charges) {

@@ -209,6 +209,10 @@ export function pgErrorCode(err: unknown): string | undefined {
 }
 export const UNIQUE_VIOLATION = "23505";
 
+// PGlite's wasm heap holds all of shared_buffers from the start (PostgreSQL's default 128 MB
+// made ~100 MB of its idle RSS); its files sit in the OS page cache anyway (decisions.md #153).
+const PGLITE_SHARED_BUFFERS = "32MB";
+
 /**
  * PGlite keeps what initdb allocated for as long as the process that ran it: creating a data
  * directory in the server's process left it at ~820 MB RSS idle (~490 MB from a worker thread),
@@ -216,10 +220,6 @@ export const UNIQUE_VIOLATION = "23505";
  * directory is created by a short-lived child process, and the server opens it as on every later
  * start. In-memory databases cannot be handed over that way and are created in place.
  */
-// PGlite's wasm heap holds all of shared_buffers from the start (PostgreSQL's default 128 MB
-// made ~100 MB of its idle RSS); its files sit in the OS page cache anyway (decisions.md #153).
-const PGLITE_SHARED_BUFFERS = "32MB";
-
 async function openPglite(dataDir: string): Promise<PGlite> {
   if (!dataDir.startsWith("memory://")) {
     await mkdir(dataDir, { recursive: true });

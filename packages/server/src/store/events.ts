@@ -9,6 +9,9 @@ export interface ClaimedDelivery {
   event: PlatformEvent;
 }
 
+// What marking a delivery delivered writes: the claim's CTE and markDelivered alike.
+const DELIVERED = { status: "delivered", delivered_at: sql<Date>`now()`, last_error: null } as const;
+
 const afterMs = (ms: number) => sql<Date>`now() + ${Math.max(0, Math.round(ms))} * interval '1 millisecond'`;
 
 /**
@@ -72,11 +75,7 @@ export async function claimDueDeliveries(
 ): Promise<ClaimedDelivery[]> {
   const rows = await tx
     .with("marked", (db) =>
-      db
-        .updateTable("event_deliveries")
-        .set({ status: "delivered", delivered_at: sql`now()`, last_error: null })
-        .where(sql<boolean>`id = ANY(${delivered}::uuid[])`)
-        .returning("id"),
+      db.updateTable("event_deliveries").set(DELIVERED).where(sql<boolean>`id = ANY(${delivered}::uuid[])`).returning("id"),
     )
     .with("claimed", (db) =>
       db
@@ -130,11 +129,7 @@ export function eventField<T extends EventType>(_type: T, field: keyof EventMap[
 }
 
 export function markDelivered(tx: Tx, ids: readonly string[]) {
-  return tx
-    .updateTable("event_deliveries")
-    .set({ status: "delivered", delivered_at: sql`now()`, last_error: null })
-    .where("id", "in", ids)
-    .execute();
+  return tx.updateTable("event_deliveries").set(DELIVERED).where("id", "in", ids).execute();
 }
 
 export function scheduleRetry(tx: Tx, id: string, delayMs: number, error: string) {

@@ -28,21 +28,21 @@ const budget: Budget = {
 };
 const settled = () => new Promise((r) => setImmediate(r));
 
+// Not used by these calls (no start, no reconcile), but the ledger's own and real.
+let db: Database;
+beforeAll(async () => {
+  db = await Database.open({ dataDir: "memory://" });
+});
+afterAll(() => db.close());
+
+const ledger = (cache: MemoryCache, onCrossing: (c: BudgetCrossing) => void = () => undefined) =>
+  new SpendLedger(cache, db, createLogger("silent"), onCrossing);
+
 /**
  * Admission reads a budget's counter at most once per ADMISSION_READ_MS on each instance, and sees
  * its own charges at once (decisions.md #155).
  */
 describe("SpendLedger admission", () => {
-  let db: Database;
-  const log = createLogger("silent");
-  const crossings: BudgetCrossing[] = [];
-  const ledger = (cache: MemoryCache) => new SpendLedger(cache, db, log, (c) => crossings.push(c));
-  // Not used by these calls (no start, no reconcile), but the ledger's and real.
-  beforeAll(async () => {
-    db = await Database.open({ dataDir: "memory://" });
-  });
-  afterAll(() => db.close());
-
   it("reads the counter once for the requests of one window, and again after it", async () => {
     const cache = new CountedCache();
     const spend = ledger(cache);
@@ -88,16 +88,10 @@ describe("SpendLedger admission", () => {
 });
 
 describe("SpendLedger charges", () => {
-  let db: Database;
-  beforeAll(async () => {
-    db = await Database.open({ dataDir: "memory://" });
-  });
-  afterAll(() => db.close());
-
   it("adds the charges of one event-loop turn to a counter with one increment, and reports a crossing once", async () => {
     const cache = new CountedCache();
     const crossings: BudgetCrossing[] = [];
-    const spend = new SpendLedger(cache, db, createLogger("silent"), (c) => crossings.push(c));
+    const spend = ledger(cache, (c) => crossings.push(c));
     const tenantBudget: Budget = { ...budget, scope: "tenant", id: budget.tenantId };
     for (let i = 0; i < 5; i++) spend.charge([budget, tenantBudget], 0.2);
     await settled();
